@@ -1,0 +1,18 @@
+/* Subcommands of ntag424(1): each is its own small function in its own file. */
+#ifndef NTAG424_CMD_H
+#define NTAG424_CMD_H
+
+/*
+ * Each subcommand gets argc/argv starting at its own name (argv[0] is the
+ * subcommand) and returns the process exit status:
+ *   0 success, 1 the operation failed (message printed), 2 usage error.
+ */
+#define EXIT_USAGE	2
+
+struct subcommand {
+	const char	*name;
+	const char	*summary;
+	int		(*run)(int argc, char **argv);
+};
+
+#endif

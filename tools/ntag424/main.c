@@ -1,0 +1,38 @@
+/* ntag424(1): dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct subcommand commands[] = {
+	{ NULL, NULL, NULL },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: ntag424 COMMAND [options]\n\ncommands:\n");
+	for (const struct subcommand *c = commands; c->name != NULL; c++)
+		fprintf(f, "  %-14s %s\n", c->name, c->summary);
+	fprintf(f, "\n'ntag424 COMMAND --help' describes each command; "
+	    "see also ntag424(1).\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (const struct subcommand *c = commands; c->name != NULL; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "ntag424: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
