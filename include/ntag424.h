@@ -4,5 +4,7 @@
 
 #include "ntag424/err.h"
 #include "ntag424/io.h"
+#include "ntag424/dev.h"
+#include "ntag424/files.h"
 
 #endif
