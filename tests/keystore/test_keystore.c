@@ -597,13 +597,17 @@ counter_advance_replay_batch(void)
 
 /* A child: advance 1..RACE_N in order, report which it won. */
 static void
-race_child(int fd)
+race_child(int fd, int ready, int go)
 {
 	ntag424_ks_t	*ks = open_main();
 	uint8_t		 won[RACE_N + 1];
 	int		 out = 0;
+	char		 b = 'r';
 
 	memset(won, 0, sizeof(won));
+	/* Start together: both connected, then one "go" for both. */
+	if (write(ready, &b, 1) != 1 || read(go, &b, 1) != 1)
+		_exit(4);
 	for (uint32_t c = 1; c <= RACE_N; c++) {
 		if (ntag424_ks_counter_advance(ks, uid_a, 7, c, &out) !=
 		    NTAG424_OK) {
@@ -627,23 +631,33 @@ static void
 counter_race_two_processes(void)
 {
 	uint8_t		 won[2][RACE_N + 1];
-	int		 fds[2][2], status, both = 0;
+	int		 fds[2][2], ready[2], go[2], status, both = 0;
 	pid_t		 pid[2];
 	ntag424_ks_t	*ks;
 	uint32_t	 ctr = 0;
+	char		 b[2] = { 'g', 'g' };
 
 	fresh();
 	ks = open_main();
 	ntag424_ks_free(&ks);
+	if (pipe(ready) != 0 || pipe(go) != 0)
+		abort();
 	for (int i = 0; i < 2; i++) {
 		if (pipe(fds[i]) != 0 || (pid[i] = fork()) < 0)
 			abort();
 		if (pid[i] == 0) {
 			close(fds[i][0]);
-			race_child(fds[i][1]);
+			race_child(fds[i][1], ready[1], go[0]);
 		}
 		close(fds[i][1]);
 	}
+	CHECK_INT(1, read(ready[0], b, 1));
+	CHECK_INT(1, read(ready[0], b, 1));
+	CHECK_INT(2, write(go[1], "gg", 2));
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
 	for (int i = 0; i < 2; i++) {
 		ssize_t got = 0, n;
 
