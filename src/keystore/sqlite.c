@@ -144,7 +144,7 @@ sq_rollback(void *h)
 static int
 bind(struct sq *sq, sqlite3_stmt *st, const struct db_param *p, size_t n)
 {
-	char	name[8];
+	char	name[24];
 	int	idx, rc;
 
 	for (size_t i = 0; i < n; i++) {
