@@ -5,6 +5,8 @@
 #include "cmd.h"
 
 static const struct subcommand commands[] = {
+	{ "keys", "list, show, export, import the keystore; rotate its KEK",
+	    cmd_keys },
 	{ NULL, NULL, NULL },
 };
 

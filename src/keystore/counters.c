@@ -1,0 +1,93 @@
+/*
+ * The verifier's counters: per (UID, generation) the last accepted
+ * SDMReadCtr. One conditional upsert decides, so two requests racing on two
+ * servers cannot both accept the same counter: the row lock (PostgreSQL) or
+ * the write lock (SQLite) orders them and the second sees ctr >= new.
+ */
+#include <time.h>
+
+#include "keystore/ks.h"
+#include "ntag424/err.h"
+
+static const char advance_sql[] =
+    "INSERT INTO counters (uid, generation, ctr, updated) "
+    "VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (uid, generation) DO UPDATE "
+    "SET ctr = excluded.ctr, updated = excluded.updated "
+    "WHERE counters.ctr < excluded.ctr";
+
+static int
+advance(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    uint32_t generation, uint32_t ctr, int *outcome)
+{
+	char		uidhex[UID_HEX_LEN + 1];
+	struct db_param	p[] = { P_TEXT(uidhex), P_INT(generation), P_INT(ctr),
+	    P_INT(time(NULL)) };
+	int64_t		changes = 0;
+	int		r;
+
+	ks_uid_hex(uid, uidhex);
+	if ((r = ks_exec(ks, "advancing a read counter", advance_sql, p, 4,
+	    &changes)) != NTAG424_OK)
+		return r;
+	*outcome = changes == 1 ? NTAG424_KS_ADVANCED : NTAG424_KS_REPLAY;
+	return NTAG424_OK;
+}
+
+int
+ntag424_ks_counter_advance(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN], uint32_t generation, uint32_t ctr,
+    int *outcome)
+{
+	*outcome = 0;
+	return advance(ks, uid, generation, ctr, outcome);
+}
+
+int
+ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
+    struct ntag424_ks_advance *v, size_t n)
+{
+	size_t	i;
+	int	r;
+
+	for (i = 0; i < n; i++)
+		v[i].outcome = 0;
+	if ((r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
+		return r;
+	for (i = 0; i < n; i++)
+		if ((r = advance(ks, v[i].uid, v[i].generation, v[i].ctr,
+		    &v[i].outcome)) != NTAG424_OK)
+			break;
+	if (r == NTAG424_OK)
+		r = ks_commit(ks);
+	else
+		ks_rollback(ks);
+	if (r != NTAG424_OK)
+		for (i = 0; i < n; i++)
+			v[i].outcome = 0;
+	return r;
+}
+
+int
+ntag424_ks_counter_get(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN], uint32_t generation, uint32_t *ctr)
+{
+	char		 uidhex[UID_HEX_LEN + 1];
+	struct db_param	 p[] = { P_TEXT(uidhex), P_INT(generation) };
+	db_res_t	*res = NULL;
+	int		 r;
+
+	ks_uid_hex(uid, uidhex);
+	if ((r = ks_query(ks, "reading a read counter", "SELECT ctr FROM "
+	    "counters WHERE uid = $1 AND generation = $2", p, 2,
+	    &res)) != NTAG424_OK)
+		return r;
+	if ((r = ks_next(ks, "reading a read counter", res)) == 1) {
+		*ctr = (uint32_t)ks->be->col_int(res, 0);
+		r = NTAG424_OK;
+	} else if (r == 0)
+		r = ks_fail(ks, NTAG424_ERR_NOT_FOUND, "no read counter for tag "
+		    "%s generation %u", uidhex, (unsigned)generation);
+	ks->be->res_free(res);
+	return r;
+}

@@ -1,0 +1,269 @@
+/*
+ * The PostgreSQL backend (libpq): text parameters and text results, every
+ * statement through PQexecParams, so the SQL text is the same as SQLite's.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "keystore/db.h"
+
+struct pg {
+	PGconn	*conn;
+	char	 msg[256];
+};
+
+struct db_res {
+	struct pg	*pg;
+	PGresult	*res;
+	int		 row;	/* the current row, -1 before the first */
+	int		 nrows;
+};
+
+/* Keystore-wide advisory lock key for migrations ("prov" in ASCII). */
+#define MIGRATE_LOCK	"SELECT pg_advisory_xact_lock(1886547830)"
+
+static void
+keep(struct pg *pg, const char *m)
+{
+	size_t n;
+
+	snprintf(pg->msg, sizeof(pg->msg), "%s", m != NULL ? m : "unknown");
+	n = strlen(pg->msg);
+	while (n > 0 && (pg->msg[n - 1] == '\n' || pg->msg[n - 1] == ' '))
+		pg->msg[--n] = '\0';
+}
+
+/* SQLSTATE classes: PostgreSQL manual, appendix A. */
+static int
+kind(const char *state)
+{
+	if (state == NULL)
+		return DB_ECONNECT;
+	if (strcmp(state, "55P03") == 0 || strcmp(state, "40P01") == 0 ||
+	    strcmp(state, "57014") == 0)
+		return DB_EBUSY;	/* lock timeout, deadlock, cancelled */
+	if (strncmp(state, "53", 2) == 0)
+		return strcmp(state, "53200") == 0 ? DB_ENOMEM : DB_EFULL;
+	if (strncmp(state, "23", 2) == 0)
+		return DB_ECONSTRAINT;
+	if (strncmp(state, "08", 2) == 0)
+		return DB_ECONNECT;
+	if (strcmp(state, "XX001") == 0 || strcmp(state, "XX002") == 0)
+		return DB_ECORRUPT;
+	return DB_EOTHER;
+}
+
+static int
+fail_res(struct pg *pg, PGresult *res)
+{
+	int k;
+
+	keep(pg, res != NULL ? PQresultErrorMessage(res) :
+	    PQerrorMessage(pg->conn));
+	k = kind(res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
+	    NULL);
+	PQclear(res);
+	return k;
+}
+
+static int
+run(struct pg *pg, const char *sql)
+{
+	PGresult *res = PQexec(pg->conn, sql);
+
+	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK))
+		return fail_res(pg, res);
+	PQclear(res);
+	return DB_OK;
+}
+
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;	/* NOTICEs ("relation exists, skipping") */
+}
+
+static int
+pg_set_timeout(void *h, int ms)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", ms);
+	return run(h, sql);
+}
+
+static int
+pg_open(void **h, const char *uri, int create, int timeout_ms)
+{
+	struct pg	*pg;
+	int		 rc;
+
+	(void)create;	/* the database itself is the administrator's */
+	if ((pg = calloc(1, sizeof(*pg))) == NULL)
+		return DB_ENOMEM;
+	*h = pg;
+	if ((pg->conn = PQconnectdb(uri)) == NULL)
+		return DB_ENOMEM;
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		keep(pg, PQerrorMessage(pg->conn));
+		return DB_ECONNECT;
+	}
+	PQsetNoticeProcessor(pg->conn, quiet, NULL);
+	if ((rc = run(pg, "SET client_min_messages = warning")) != DB_OK ||
+	    (rc = pg_set_timeout(pg, timeout_ms)) != DB_OK)
+		return rc;
+	return DB_OK;
+}
+
+static void
+pg_close(void *h)
+{
+	struct pg *pg = h;
+
+	if (pg == NULL)
+		return;
+	PQfinish(pg->conn);
+	free(pg);
+}
+
+static const char *
+pg_errmsg(void *h)
+{
+	struct pg *pg = h;
+
+	return pg->msg;
+}
+
+static int
+pg_begin(void *h, enum db_tx mode)
+{
+	int rc;
+
+	if ((rc = run(h, "BEGIN")) != DB_OK)
+		return rc;
+	if (mode == DB_TX_MIGRATE && (rc = run(h, MIGRATE_LOCK)) != DB_OK) {
+		run(h, "ROLLBACK");
+		return rc;
+	}
+	return DB_OK;
+}
+
+static int
+pg_commit(void *h)
+{
+	return run(h, "COMMIT");
+}
+
+static void
+pg_rollback(void *h)
+{
+	struct pg *pg = h;
+
+	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+		run(pg, "ROLLBACK");
+}
+
+static int
+pg_query(void *h, const char *sql, const struct db_param *p, size_t n,
+    db_res_t **res)
+{
+	struct pg	*pg = h;
+	char		 ints[DB_MAX_PARAMS][24];
+	const char	*values[DB_MAX_PARAMS];
+	PGresult	*pr;
+	db_res_t	*r;
+
+	*res = NULL;
+	if (n > DB_MAX_PARAMS)
+		return DB_EOTHER;
+	for (size_t i = 0; i < n; i++) {
+		values[i] = p[i].type == DB_TEXT ? p[i].s : NULL;
+		if (p[i].type == DB_INT) {
+			snprintf(ints[i], sizeof(ints[i]), "%" PRId64, p[i].i);
+			values[i] = ints[i];
+		}
+	}
+	pr = PQexecParams(pg->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
+	if (pr == NULL || (PQresultStatus(pr) != PGRES_COMMAND_OK &&
+	    PQresultStatus(pr) != PGRES_TUPLES_OK))
+		return fail_res(pg, pr);
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		PQclear(pr);
+		return DB_ENOMEM;
+	}
+	r->pg = pg;
+	r->res = pr;
+	r->row = -1;
+	r->nrows = PQntuples(pr);
+	*res = r;
+	return DB_OK;
+}
+
+static int
+pg_next(db_res_t *r)
+{
+	if (r->row + 1 >= r->nrows) {
+		r->row = r->nrows;
+		return 0;
+	}
+	r->row++;
+	return 1;
+}
+
+static const char *
+pg_col_text(db_res_t *r, int col)
+{
+	if (r->row < 0 || r->row >= r->nrows || col >= PQnfields(r->res) ||
+	    PQgetisnull(r->res, r->row, col))
+		return NULL;
+	return PQgetvalue(r->res, r->row, col);
+}
+
+static int64_t
+pg_col_int(db_res_t *r, int col)
+{
+	const char *s = pg_col_text(r, col);
+
+	return s != NULL ? strtoll(s, NULL, 10) : 0;
+}
+
+static int64_t
+pg_changes(db_res_t *r)
+{
+	const char *s = PQcmdTuples(r->res);
+
+	return s[0] != '\0' ? strtoll(s, NULL, 10) : 0;
+}
+
+static void
+pg_res_free(db_res_t *r)
+{
+	if (r == NULL)
+		return;
+	PQclear(r->res);
+	free(r);
+}
+
+const struct db_backend db_postgres = {
+	.name = "postgresql",
+	.lock_tables = 1,
+	.open = pg_open,
+	.close = pg_close,
+	.errmsg = pg_errmsg,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.set_timeout = pg_set_timeout,
+	.query = pg_query,
+	.next = pg_next,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.changes = pg_changes,
+	.res_free = pg_res_free,
+};

@@ -1,0 +1,260 @@
+/* The SQLite backend: one file, WAL, synchronous=FULL, foreign keys. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "keystore/db.h"
+
+struct sq {
+	sqlite3	*db;
+	char	 msg[256];
+};
+
+struct db_res {
+	struct sq	*sq;
+	sqlite3_stmt	*st;
+	int64_t		 changes;
+};
+
+static int
+kind(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return DB_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DB_EBUSY;
+	case SQLITE_FULL:
+		return DB_EFULL;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return DB_ECORRUPT;
+	case SQLITE_CONSTRAINT:
+		return DB_ECONSTRAINT;
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_READONLY:
+		return DB_ECONNECT;
+	case SQLITE_NOMEM:
+		return DB_ENOMEM;
+	default:
+		return DB_EOTHER;
+	}
+}
+
+/* Keep the engine's message for ks_errmsg(); return the error kind. */
+static int
+fail(struct sq *sq, int rc)
+{
+	snprintf(sq->msg, sizeof(sq->msg), "%s",
+	    sq->db != NULL ? sqlite3_errmsg(sq->db) : sqlite3_errstr(rc));
+	return kind(rc);
+}
+
+static int
+run(struct sq *sq, const char *sql)
+{
+	int rc = sqlite3_exec(sq->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? DB_OK : fail(sq, rc);
+}
+
+static int
+sq_set_timeout(void *h, int ms)
+{
+	struct sq *sq = h;
+
+	return sqlite3_busy_timeout(sq->db, ms) == SQLITE_OK ? DB_OK : DB_EOTHER;
+}
+
+static void
+sq_close(void *h)
+{
+	struct sq *sq = h;
+
+	if (sq == NULL)
+		return;
+	sqlite3_close_v2(sq->db);
+	free(sq);
+}
+
+/*
+ * synchronous=FULL in WAL mode syncs the WAL at every commit, so an
+ * accepted counter survives a power cut (NORMAL would not).
+ */
+static int
+sq_open(void **h, const char *path, int create, int timeout_ms)
+{
+	struct sq	*sq;
+	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
+	int		 rc;
+
+	if ((sq = calloc(1, sizeof(*sq))) == NULL)
+		return DB_ENOMEM;
+	*h = sq;
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	if ((rc = sqlite3_open_v2(path, &sq->db, flags, NULL)) != SQLITE_OK)
+		return fail(sq, rc);
+	sqlite3_extended_result_codes(sq->db, 1);
+	if ((rc = sq_set_timeout(sq, timeout_ms)) != DB_OK)
+		return rc;
+	if ((rc = run(sq, "PRAGMA foreign_keys = ON")) != DB_OK ||
+	    (rc = run(sq, "PRAGMA journal_mode = WAL")) != DB_OK ||
+	    (rc = run(sq, "PRAGMA synchronous = FULL")) != DB_OK)
+		return rc;
+	return DB_OK;
+}
+
+static const char *
+sq_errmsg(void *h)
+{
+	struct sq *sq = h;
+
+	return sq->msg;
+}
+
+static int
+sq_begin(void *h, enum db_tx mode)
+{
+	return run(h, mode == DB_TX_WRITE ? "BEGIN IMMEDIATE" :
+	    "BEGIN EXCLUSIVE");
+}
+
+static int
+sq_commit(void *h)
+{
+	return run(h, "COMMIT");
+}
+
+static void
+sq_rollback(void *h)
+{
+	struct sq *sq = h;
+
+	if (!sqlite3_get_autocommit(sq->db))
+		sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+bind(struct sq *sq, sqlite3_stmt *st, const struct db_param *p, size_t n)
+{
+	char	name[24];
+	int	idx, rc;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "$%zu", i + 1);
+		if ((idx = sqlite3_bind_parameter_index(st, name)) == 0)
+			continue;	/* not used by this statement */
+		switch (p[i].type) {
+		case DB_INT:
+			rc = sqlite3_bind_int64(st, idx, p[i].i);
+			break;
+		case DB_TEXT:
+			rc = sqlite3_bind_text(st, idx, p[i].s, -1,
+			    SQLITE_STATIC);
+			break;
+		default:
+			rc = sqlite3_bind_null(st, idx);
+			break;
+		}
+		if (rc != SQLITE_OK)
+			return fail(sq, rc);
+	}
+	return DB_OK;
+}
+
+static int
+sq_query(void *h, const char *sql, const struct db_param *p, size_t n,
+    db_res_t **res)
+{
+	struct sq	*sq = h;
+	db_res_t	*r;
+	int		 rc;
+
+	*res = NULL;
+	if (n > DB_MAX_PARAMS)
+		return DB_EOTHER;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return DB_ENOMEM;
+	r->sq = sq;
+	if ((rc = sqlite3_prepare_v2(sq->db, sql, -1, &r->st, NULL)) !=
+	    SQLITE_OK) {
+		rc = fail(sq, rc);
+		free(r);
+		return rc;
+	}
+	if ((rc = bind(sq, r->st, p, n)) != DB_OK) {
+		sqlite3_finalize(r->st);
+		free(r);
+		return rc;
+	}
+	*res = r;
+	return DB_OK;
+}
+
+static int
+sq_next(db_res_t *r)
+{
+	int rc = sqlite3_step(r->st);
+
+	switch (rc) {
+	case SQLITE_ROW:
+		return 1;
+	case SQLITE_DONE:
+		r->changes = sqlite3_changes64(r->sq->db);
+		return 0;
+	default:
+		return fail(r->sq, rc);
+	}
+}
+
+static int64_t
+sq_col_int(db_res_t *r, int col)
+{
+	return sqlite3_column_int64(r->st, col);
+}
+
+static const char *
+sq_col_text(db_res_t *r, int col)
+{
+	return (const char *)sqlite3_column_text(r->st, col);
+}
+
+static int64_t
+sq_changes(db_res_t *r)
+{
+	return r->changes;
+}
+
+static void
+sq_res_free(db_res_t *r)
+{
+	if (r == NULL)
+		return;
+	sqlite3_finalize(r->st);
+	free(r);
+}
+
+const struct db_backend db_sqlite = {
+	.name = "sqlite",
+	.lock_tables = 0,
+	.open = sq_open,
+	.close = sq_close,
+	.errmsg = sq_errmsg,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.set_timeout = sq_set_timeout,
+	.query = sq_query,
+	.next = sq_next,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.changes = sq_changes,
+	.res_free = sq_res_free,
+};

@@ -1,0 +1,1114 @@
+/*
+ * The keystore against SQLite (no argument: a file in a temporary
+ * directory) or PostgreSQL (argument: a postgresql:// URI, see
+ * scripts/pg-rig.sh). Every case runs the same on both, except the few
+ * that only one engine can stage (marked).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "common/hex.h"
+#include "keystore/ks.h"
+#include "ntag424/err.h"
+#include "test.h"
+
+static char	 tmp[256];
+static char	 db_uri[1024];	/* the keystore under test */
+static char	 kek_file[300];
+static int	 is_pg;
+
+static const uint8_t uid_a[7] = { 0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66 };
+static const uint8_t uid_b[7] = { 0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6 };
+static const uint8_t key1[16] = { 0x5A, 0x17, 0xC3, 0x99, 0x01, 0xEE, 0x42,
+    0x7D, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80 };
+static const uint8_t key2[16] = { 0xA5, 0xE8, 0x3C, 0x66, 0xFE, 0x11, 0xBD,
+    0x82, 0xEF, 0xDF, 0xCF, 0xBF, 0xAF, 0x9F, 0x8F, 0x7F };
+
+#define CHECK_MSG(ks, needle) check_msg(__FILE__, __LINE__, (ks), (needle))
+
+static void
+check_msg(const char *file, int line, const ntag424_ks_t *ks,
+    const char *needle)
+{
+	if (strstr(ntag424_ks_errmsg(ks), needle) == NULL) {
+		test_fail(file, line, needle);
+		fprintf(stderr, "  message: %s\n", ntag424_ks_errmsg(ks));
+	}
+}
+
+static void
+path(char *out, size_t cap, const char *name)
+{
+	snprintf(out, cap, "%s/%s", tmp, name);
+}
+
+static ntag424_ks_t *
+open_with(const char *db, const char *kek, unsigned flags, int *rp)
+{
+	struct ntag424_ks_opts	 o = { db, kek, flags, 200 };
+	ntag424_ks_t		*ks = ntag424_ks_new();
+	int			 r;
+
+	if (ks == NULL)
+		abort();
+	r = ntag424_ks_open(ks, &o);
+	if (rp != NULL)
+		*rp = r;
+	else if (!CHECK_INT(NTAG424_OK, r))
+		fprintf(stderr, "  open: %s\n", ntag424_ks_errmsg(ks));
+	return ks;
+}
+
+static ntag424_ks_t *
+open_main(void)
+{
+	return open_with(db_uri, kek_file, 0, NULL);
+}
+
+/* Empty the database under test (every table, the KEK check included). */
+static void
+fresh(void)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	PGconn		*c;
+	PGresult	*res;
+	char		 f[1100];
+
+	if (!is_pg) {
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(f, sizeof(f), "%s%s", db_uri, sfx[i]);
+			unlink(f);
+		}
+		return;
+	}
+	c = PQconnectdb(db_uri);
+	CHECK(PQstatus(c) == CONNECTION_OK);
+	res = PQexec(c, "SET client_min_messages = warning; "
+	    "DROP TABLE IF EXISTS journal, tag_keys, tags, master_keys, "
+	    "cohort_keys, counters, kek_check, schema_version");
+	CHECK(PQresultStatus(res) == PGRES_COMMAND_OK);
+	PQclear(res);
+	PQfinish(c);
+}
+
+static void
+provision_key(ntag424_ks_t *ks, const uint8_t uid[7], int keyno,
+    const uint8_t key[16], uint8_t version)
+{
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid, keyno, key,
+	    version));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_mark_sent(ks, uid, keyno));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_applied(ks, uid, keyno));
+}
+
+static void
+schema_migration(void)
+{
+	struct ntag424_ks_opts	 o = { db_uri, kek_file, 0, 200 };
+	struct ntag424_ks_tag	 t;
+	ntag424_ks_t		*ks;
+	uint8_t			 k[16];
+	uint32_t		 v = 0;
+	int			 version = 0, created = 0;
+
+	fresh();
+	ks = ntag424_ks_new();
+	CHECK_INT(NTAG424_OK, ks_open_version(ks, &o, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_schema_version(ks, &version));
+	CHECK_INT(1, version);
+	provision_key(ks, uid_a, 1, key1, 1);
+	/* Version 1 has no master keys yet. */
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_master_latest(ks, k, &v,
+	    &created));
+	ntag424_ks_free(&ks);
+
+	ks = open_main();
+	CHECK_INT(NTAG424_OK, ntag424_ks_schema_version(ks, &version));
+	CHECK_INT(NTAG424_KS_SCHEMA, version);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(ks, uid_a, &t));
+	CHECK_INT(0x02, t.current_mask);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 1,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_BYTES(key1, k, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_latest(ks, k, &v, &created));
+	CHECK_INT(1, v);
+	CHECK_INT(1, created);
+	ntag424_ks_free(&ks);
+}
+
+static void
+schema_newer_refused(void)
+{
+	ntag424_ks_t	*ks;
+	int		 r;
+
+	fresh();
+	ks = open_main();
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks,
+	    "UPDATE schema_version SET version = 99"));
+	ntag424_ks_free(&ks);
+	ks = open_with(db_uri, kek_file, 0, &r);
+	CHECK_INT(NTAG424_ERR_STORE, r);
+	CHECK_MSG(ks, "has schema version 99, newer than this program's 2");
+	ntag424_ks_free(&ks);
+	fresh();
+}
+
+static void
+seal_roundtrip(void)
+{
+	uint8_t		kek[32], other[32], out[16], raw[SEAL_LEN(16)];
+	char		h1[SEAL_HEX_MAX], h2[SEAL_HEX_MAX];
+	struct seal_aad	a = { SEAL_CURRENT, uid_a, 1, 0, NULL };
+	struct seal_aad	b = { SEAL_CURRENT, uid_a, 2, 0, NULL };
+
+	memset(kek, 0x42, sizeof(kek));
+	memset(other, 0x43, sizeof(other));
+	CHECK_INT(NTAG424_OK, seal_hex(kek, &a, key1, 16, h1));
+	CHECK_INT(NTAG424_OK, seal_hex(kek, &a, key1, 16, h2));
+	CHECK(strcmp(h1, h2) != 0);	/* a fresh nonce per seal */
+	CHECK_INT(2 * SEAL_LEN(16), strlen(h1));
+	CHECK_INT(NTAG424_OK, unseal_hex(kek, &a, h1, out, 16));
+	CHECK_BYTES(key1, out, 16);
+	CHECK_INT(NTAG424_ERR_INTEGRITY, unseal_hex(kek, &b, h1, out, 16));
+	CHECK_INT(NTAG424_ERR_INTEGRITY, unseal_hex(other, &a, h1, out, 16));
+	hex_decode_str(h1, raw, sizeof(raw));
+	raw[1 + SEAL_NONCE] ^= 0x01;
+	hex_encode(raw, sizeof(raw), h1);
+	CHECK_INT(NTAG424_ERR_INTEGRITY, unseal_hex(kek, &a, h1, out, 16));
+	CHECK_INT(NTAG424_ERR_MALFORMED, unseal_hex(kek, &a, "00", out, 16));
+	static const uint8_t zero[16];
+	CHECK_BYTES(zero, out, 16);	/* wiped on failure */
+}
+
+static void
+aad_binds_uid_and_slot(void)
+{
+	ntag424_ks_t	*ks;
+	uint8_t		 k[16];
+
+	fresh();
+	ks = open_main();
+	provision_key(ks, uid_a, 1, key1, 1);
+	provision_key(ks, uid_b, 1, key2, 1);
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "UPDATE tag_keys SET sealed = "
+	    "(SELECT sealed FROM tag_keys WHERE uid = '04112233445566' AND "
+	    "keyno = 1) WHERE uid = '04A1B2C3D4E5F6' AND keyno = 1"));
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_get(ks, uid_b, 1,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_MSG(ks, "the sealed current key (tag 04A1B2C3D4E5F6, key 1, "
+	    "version 0) does not open: the record was altered or copied");
+	/* The same value as key 2 of the same tag, or as a pending key. */
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "UPDATE tag_keys SET keyno = 2 "
+	    "WHERE uid = '04112233445566' AND keyno = 1"));
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_get(ks, uid_a, 2,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "UPDATE tag_keys SET keyno = 1, "
+	    "slot = 'pending', state = 'intent' WHERE uid = '04112233445566'"));
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_get(ks, uid_a, 1,
+	    NTAG424_KS_PENDING_SLOT, k, NULL));
+	ntag424_ks_free(&ks);
+}
+
+static void
+wrong_kek(void)
+{
+	char		 other[300], bad[300];
+	ntag424_ks_t	*ks;
+	int		 r;
+
+	fresh();
+	ks = open_main();
+	provision_key(ks, uid_a, 0, key1, 1);
+	ntag424_ks_free(&ks);
+	path(other, sizeof(other), "other.kek");
+	unlink(other);
+	ks = open_with(db_uri, other, 0, &r);
+	CHECK_INT(NTAG424_ERR_KEK, r);
+	CHECK_MSG(ks, "the KEK file");
+	CHECK_MSG(ks, "does not exist, and this keystore was sealed");
+	CHECK(access(other, F_OK) != 0);	/* not created for a sealed store */
+	ntag424_ks_free(&ks);
+
+	path(bad, sizeof(bad), "bad.kek");
+	FILE *f = fopen(bad, "w");
+	fputs("00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF\n",
+	    f);
+	fclose(f);
+	chmod(bad, 0600);
+	ks = open_with(db_uri, bad, 0, &r);
+	CHECK_INT(NTAG424_ERR_KEK, r);
+	CHECK_MSG(ks, "the key-encryption key does not open this keystore");
+	ntag424_ks_free(&ks);
+
+	setenv("PROVISIO_KEK",
+	    "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF", 1);
+	ks = open_with(db_uri, NULL, 0, &r);
+	CHECK_INT(NTAG424_ERR_KEK, r);
+	CHECK_MSG(ks, "the key-encryption key does not open this keystore "
+	    "(KEK from PROVISIO_KEK");
+	ntag424_ks_free(&ks);
+	setenv("PROVISIO_KEK", "0011", 1);
+	ks = open_with(db_uri, NULL, 0, &r);
+	CHECK_INT(NTAG424_ERR_KEK, r);
+	CHECK_MSG(ks, "PROVISIO_KEK must hold 64 hex characters");
+	ntag424_ks_free(&ks);
+	unsetenv("PROVISIO_KEK");
+
+	/* Without a KEK: metadata yes, keys no. */
+	ks = open_with(db_uri, NULL, NTAG424_KS_NO_KEK, NULL);
+	uint8_t k[16];
+	CHECK_INT(NTAG424_ERR_KEK, ntag424_ks_key_get(ks, uid_a, 0,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_MSG(ks, "no key-encryption key was given");
+	struct ntag424_ks_tag t;
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(ks, uid_a, &t));
+	ntag424_ks_free(&ks);
+}
+
+static void
+kek_file_created_and_mode(void)
+{
+	char		 f[300], text[128];
+	struct stat	 st;
+	ntag424_ks_t	*ks;
+	int		 r, fd;
+	ssize_t		 n;
+
+	fresh();
+	path(f, sizeof(f), "sub/dir/new.kek");
+	ks = open_with(db_uri, f, 0, NULL);
+	CHECK(ntag424_ks_kek_created(ks) != NULL &&
+	    strcmp(ntag424_ks_kek_created(ks), f) == 0);
+	ntag424_ks_free(&ks);
+	CHECK_INT(0, stat(f, &st));
+	CHECK_INT(0600, st.st_mode & 07777);
+	fd = open(f, O_RDONLY);
+	n = read(fd, text, sizeof(text));
+	close(fd);
+	CHECK_INT(65, n);
+	/* Reopening uses it and creates nothing. */
+	ks = open_with(db_uri, f, 0, NULL);
+	CHECK(ntag424_ks_kek_created(ks) == NULL);
+	ntag424_ks_free(&ks);
+
+	chmod(f, 0640);
+	ks = open_with(db_uri, f, 0, &r);
+	CHECK_INT(NTAG424_ERR_KEK, r);
+	CHECK_MSG(ks, "can be read by group or others (mode 0640): refusing "
+	    "to use it; run 'chmod 600");
+	ntag424_ks_free(&ks);
+	chmod(f, 0600);
+	fresh();
+}
+
+static int
+count_tag(const struct ntag424_ks_tag *t, void *arg)
+{
+	(void)t;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+tags_and_status(void)
+{
+	struct ntag424_ks_tag	 t;
+	ntag424_ks_t		*ks;
+	int			 n = 0;
+
+	fresh();
+	ks = open_main();
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_tag_get(ks, uid_a, &t));
+	CHECK_MSG(ks, "tag 04112233445566 is not in the keystore");
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_PENDING));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid_a));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid_a));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(ks, uid_a, &t));
+	CHECK_INT(NTAG424_KS_FACTORY, t.status);
+	CHECK_INT(0, t.generation);
+	CHECK_INT(NTAG424_KS_SRC_NONE, t.source);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_plan(ks, uid_a, "game-coin",
+	    "https://coins.example/c?picc={picc}&cmac={mac}",
+	    NTAG424_KS_SRC_DIVERSIFIED, 3));
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_tag_set_plan(ks, uid_a, "x", "y",
+	    NTAG424_KS_SRC_NONE, 0));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_PENDING));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_PROVISIONED));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(ks, uid_a, &t));
+	CHECK_INT(NTAG424_KS_PROVISIONED, t.status);
+	CHECK_INT(1, t.generation);
+	CHECK(t.provisioned > 0);
+	CHECK(strcmp(t.name, "game-coin") == 0);
+	CHECK(strcmp(t.tmpl, "https://coins.example/c?picc={picc}&cmac={mac}")
+	    == 0);
+	CHECK_INT(NTAG424_KS_SRC_DIVERSIFIED, t.source);
+	CHECK_INT(3, t.master_version);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_RESETTING));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_PROVISIONED));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(ks, uid_a, &t));
+	CHECK_INT(2, t.generation);
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_tag_set_status(ks, uid_a, 9));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid_b));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_foreach(ks, count_tag, &n));
+	CHECK_INT(2, n);
+	ntag424_ks_free(&ks);
+}
+
+struct jlog {
+	int				n;
+	struct ntag424_ks_journal_entry	e[4];
+};
+
+static int
+collect_entry(const struct ntag424_ks_journal_entry *e, void *arg)
+{
+	struct jlog *j = arg;
+
+	if (j->n < 4)
+		j->e[j->n] = *e;
+	j->n++;
+	return 0;
+}
+
+static void
+journal_append_read(void)
+{
+	struct ntag424_ks_journal_entry	 e;
+	struct jlog			 j = { 0 };
+	ntag424_ks_t			*ks;
+
+	fresh();
+	ks = open_main();
+	memset(&e, 0, sizeof(e));
+	memcpy(e.uid, uid_a, 7);
+	CHECK_INT(NTAG424_OK, ntag424_ks_run_id_new(e.run_id));
+	CHECK_INT(32, strlen(e.run_id));
+	strcpy(e.step, "ChangeKey");
+	e.keyno = 1;
+	strcpy(e.outcome, "intent");
+	/* The tag must be known first. */
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_journal_append(ks, &e));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid_a));
+	CHECK_INT(NTAG424_OK, ntag424_ks_journal_append(ks, &e));
+	strcpy(e.outcome, "failed");
+	e.sw = 0x91AE;
+	CHECK_INT(NTAG424_OK, ntag424_ks_journal_append(ks, &e));
+	strcpy(e.step, "Verify");
+	strcpy(e.outcome, "ok");
+	e.keyno = -1;
+	e.sw = 0;
+	CHECK_INT(NTAG424_OK, ntag424_ks_journal_append(ks, &e));
+	e.keyno = 7;
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_journal_append(ks, &e));
+	CHECK_INT(NTAG424_OK, ntag424_ks_journal_read(ks, uid_a, collect_entry,
+	    &j));
+	CHECK_INT(3, j.n);
+	CHECK_INT(1, j.e[0].seq);
+	CHECK_INT(3, j.e[2].seq);
+	CHECK(strcmp(j.e[0].step, "ChangeKey") == 0);
+	CHECK(strcmp(j.e[1].outcome, "failed") == 0);
+	CHECK_INT(0x91AE, j.e[1].sw);
+	CHECK_INT(1, j.e[1].keyno);
+	CHECK_INT(-1, j.e[2].keyno);
+	CHECK(strcmp(j.e[2].run_id, e.run_id) == 0);
+	CHECK(j.e[2].ts > 0);
+	ntag424_ks_free(&ks);
+}
+
+static void
+key_pending_current_flow(void)
+{
+	struct ntag424_ks_keyinfo	 info;
+	struct ntag424_ks_tag		 t;
+	ntag424_ks_t			*ks;
+	uint8_t				 k[16];
+
+	fresh();
+	ks = open_main();
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_key_intend(ks, uid_a, 1,
+	    key1, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid_a));
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_key_intend(ks, uid_a, 5, key1, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid_a, 1, key1, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_info(ks, uid_a, 1,
+	    NTAG424_KS_PENDING_SLOT, &info));
+	CHECK_INT(NTAG424_KS_INTENT, info.state);
+	CHECK_INT(1, info.version);
+	/* An intent not yet sent may be replaced. */
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid_a, 1, key2, 2));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_mark_sent(ks, uid_a, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_info(ks, uid_a, 1,
+	    NTAG424_KS_PENDING_SLOT, &info));
+	CHECK_INT(NTAG424_KS_MAYBE, info.state);
+	/* Once sent, it is a candidate that must not be lost. */
+	CHECK_INT(NTAG424_ERR_STATE, ntag424_ks_key_intend(ks, uid_a, 1, key1,
+	    3));
+	CHECK_MSG(ks, "pending key 1 of tag 04112233445566 was sent and may be "
+	    "on the tag");
+	/* A resume sees both candidates: factory (no current) and pending. */
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_key_get(ks, uid_a, 1,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 1,
+	    NTAG424_KS_PENDING_SLOT, k, &info));
+	CHECK_BYTES(key2, k, 16);
+	CHECK_INT(2, info.version);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_applied(ks, uid_a, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 1,
+	    NTAG424_KS_CURRENT, k, &info));
+	CHECK_BYTES(key2, k, 16);
+	CHECK_INT(NTAG424_KS_APPLIED, info.state);
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_key_get(ks, uid_a, 1,
+	    NTAG424_KS_PENDING_SLOT, k, NULL));
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_key_applied(ks, uid_a, 1));
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_key_mark_sent(ks, uid_a, 1));
+	/* Abandoned: proved not on the tag. */
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid_a, 3, key1, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_mark_sent(ks, uid_a, 3));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(ks, uid_a, &t));
+	CHECK_INT(0x02, t.current_mask);
+	CHECK_INT(0x08, t.pending_mask);
+	CHECK_INT(2, t.key_version[1]);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_abandon(ks, uid_a, 3));
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_key_abandon(ks, uid_a, 3));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(ks, uid_a, &t));
+	CHECK_INT(0, t.pending_mask);
+	ntag424_ks_free(&ks);
+}
+
+static void
+master_and_cohort_keys(void)
+{
+	ntag424_ks_t	*ks;
+	uint8_t		 m1[16], m2[16], k[16], c1[16];
+	uint32_t	 v = 0, got = 0;
+	int		 created = 0;
+
+	fresh();
+	ks = open_main();
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_master_get(ks, 0, k, &got));
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_latest(ks, m1, &v, &created));
+	CHECK_INT(1, v);
+	CHECK_INT(1, created);
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_latest(ks, k, &v, &created));
+	CHECK_INT(0, created);
+	CHECK_INT(1, v);
+	CHECK_BYTES(m1, k, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_create(ks, m2, &v));
+	CHECK_INT(2, v);
+	CHECK(memcmp(m1, m2, 16) != 0);
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_get(ks, 1, k, &got));
+	CHECK_BYTES(m1, k, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_get(ks, 0, k, &got));
+	CHECK_INT(2, got);
+	CHECK_BYTES(m2, k, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_put(ks, key1, &v));
+	CHECK_INT(3, v);
+
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_cohort_get(ks,
+	    "sdm-meta-read", 0, k, &got));
+	CHECK_MSG(ks, "no cohort key 'sdm-meta-read'");
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_put(ks, "sdm-meta-read", key2,
+	    &v));
+	CHECK_INT(1, v);
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_latest(ks, "sdm-meta-read", c1,
+	    &v, &created));
+	CHECK_INT(0, created);
+	CHECK_BYTES(key2, c1, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_latest(ks, "other", c1, &v,
+	    &created));
+	CHECK_INT(1, created);
+	CHECK_INT(1, v);
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_cohort_put(ks, "", key2, &v));
+	/* The version is bound: v1's sealed value in v2's row does not open. */
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "UPDATE master_keys SET sealed = "
+	    "(SELECT sealed FROM master_keys WHERE version = 1) "
+	    "WHERE version = 2"));
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_master_get(ks, 2, k, &got));
+	CHECK_MSG(ks, "the sealed master key (tag -, key 0, version 2) does "
+	    "not open");
+	ntag424_ks_free(&ks);
+}
+
+static void
+counter_advance_replay_batch(void)
+{
+	struct ntag424_ks_advance	 v[5];
+	ntag424_ks_t			*ks;
+	uint32_t			 ctr = 0;
+	int				 out = 0;
+
+	fresh();
+	ks = open_main();
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_counter_get(ks, uid_a, 1,
+	    &ctr));
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_advance(ks, uid_a, 1, 0, &out));
+	CHECK_INT(NTAG424_KS_ADVANCED, out);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_advance(ks, uid_a, 1, 0, &out));
+	CHECK_INT(NTAG424_KS_REPLAY, out);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_advance(ks, uid_a, 1, 5, &out));
+	CHECK_INT(NTAG424_KS_ADVANCED, out);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_advance(ks, uid_a, 1, 4, &out));
+	CHECK_INT(NTAG424_KS_REPLAY, out);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_advance(ks, uid_a, 2, 1, &out));
+	CHECK_INT(NTAG424_KS_ADVANCED, out);	/* a new generation */
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(ks, uid_a, 1, &ctr));
+	CHECK_INT(5, ctr);
+
+	memset(v, 0, sizeof(v));
+	for (int i = 0; i < 5; i++) {
+		memcpy(v[i].uid, i == 2 ? uid_b : uid_a, 7);
+		v[i].generation = 1;
+	}
+	v[0].ctr = 10;
+	v[1].ctr = 10;
+	v[2].ctr = 1;
+	v[3].ctr = 11;
+	v[4].ctr = 5;
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_advance_batch(ks, v, 5));
+	CHECK_INT(NTAG424_KS_ADVANCED, v[0].outcome);
+	CHECK_INT(NTAG424_KS_REPLAY, v[1].outcome);
+	CHECK_INT(NTAG424_KS_ADVANCED, v[2].outcome);
+	CHECK_INT(NTAG424_KS_ADVANCED, v[3].outcome);
+	CHECK_INT(NTAG424_KS_REPLAY, v[4].outcome);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(ks, uid_a, 1, &ctr));
+	CHECK_INT(11, ctr);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(ks, uid_b, 1, &ctr));
+	CHECK_INT(1, ctr);
+	ntag424_ks_free(&ks);
+}
+
+#define RACE_N	150
+
+/* A child: advance 1..RACE_N in order, report which it won. */
+static void
+race_child(int fd, int ready, int go)
+{
+	ntag424_ks_t	*ks = open_main();
+	uint8_t		 won[RACE_N + 1];
+	int		 out = 0;
+	char		 b = 'r';
+
+	memset(won, 0, sizeof(won));
+	/* Start together: both connected, then one "go" for both. */
+	if (write(ready, &b, 1) != 1 || read(go, &b, 1) != 1)
+		_exit(4);
+	for (uint32_t c = 1; c <= RACE_N; c++) {
+		if (ntag424_ks_counter_advance(ks, uid_a, 7, c, &out) !=
+		    NTAG424_OK) {
+			fprintf(stderr, "child: %s\n", ntag424_ks_errmsg(ks));
+			_exit(2);
+		}
+		won[c] = out == NTAG424_KS_ADVANCED;
+	}
+	if (write(fd, won, sizeof(won)) != (ssize_t)sizeof(won))
+		_exit(3);
+	ntag424_ks_free(&ks);
+	_exit(0);
+}
+
+/*
+ * Two processes on two connections race through the same counters. Each
+ * tries every value in order, so each value is won by exactly one of them
+ * (whoever comes first; the other sees it stored).
+ */
+static void
+counter_race_two_processes(void)
+{
+	uint8_t		 won[2][RACE_N + 1];
+	int		 fds[2][2], ready[2], go[2], status, both = 0;
+	pid_t		 pid[2];
+	ntag424_ks_t	*ks;
+	uint32_t	 ctr = 0;
+	char		 b[2] = { 'g', 'g' };
+
+	fresh();
+	ks = open_main();
+	ntag424_ks_free(&ks);
+	if (pipe(ready) != 0 || pipe(go) != 0)
+		abort();
+	for (int i = 0; i < 2; i++) {
+		if (pipe(fds[i]) != 0 || (pid[i] = fork()) < 0)
+			abort();
+		if (pid[i] == 0) {
+			close(fds[i][0]);
+			race_child(fds[i][1], ready[1], go[0]);
+		}
+		close(fds[i][1]);
+	}
+	CHECK_INT(1, read(ready[0], b, 1));
+	CHECK_INT(1, read(ready[0], b, 1));
+	CHECK_INT(2, write(go[1], "gg", 2));
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	for (int i = 0; i < 2; i++) {
+		ssize_t got = 0, n;
+
+		while (got < (ssize_t)sizeof(won[i]) && (n = read(fds[i][0],
+		    won[i] + got, sizeof(won[i]) - (size_t)got)) > 0)
+			got += n;
+		CHECK_INT(sizeof(won[i]), got);
+		close(fds[i][0]);
+		waitpid(pid[i], &status, 0);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	for (int c = 1; c <= RACE_N; c++) {
+		if (!CHECK_INT(1, won[0][c] + won[1][c]))
+			fprintf(stderr, "  counter %d\n", c);
+		both += won[0][c] && won[1][c];
+	}
+	CHECK_INT(0, both);
+	for (int c = 1; c <= RACE_N; c++)
+		both += won[0][c];
+	printf("     race: process 1 won %d counters, process 2 won %d\n", both,
+	    RACE_N - both);
+	ks = open_main();
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(ks, uid_a, 7, &ctr));
+	CHECK_INT(RACE_N, ctr);
+	ntag424_ks_free(&ks);
+}
+
+/* SQLite only: a file that is not a database. */
+static void
+corrupt_database_file(void)
+{
+	char		 f[300];
+	ntag424_ks_t	*ks;
+	int		 r, fd;
+	char		 junk[4096];
+
+	path(f, sizeof(f), "corrupt.db");
+	memset(junk, 'J', sizeof(junk));
+	fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK_INT(sizeof(junk), write(fd, junk, sizeof(junk)));
+	close(fd);
+	ks = open_with(f, kek_file, 0, &r);
+	CHECK_INT(NTAG424_ERR_STORE, r);
+	CHECK_MSG(ks, "corrupt.db is not a keystore database or is damaged "
+	    "(file is not a database): restore it from a backup");
+	ntag424_ks_free(&ks);
+}
+
+/* Another connection holds the keystore exclusively: a clear error. */
+static void
+locked_database(void)
+{
+	ntag424_ks_t	*ks, *other;
+	uint8_t		 k[16];
+
+	fresh();
+	ks = open_main();
+	provision_key(ks, uid_a, 1, key1, 1);
+	other = open_main();
+	CHECK_INT(NTAG424_OK, ks_begin(other, DB_TX_EXCLUSIVE));
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_intend(ks, uid_a, 2, key2,
+	    1));
+	CHECK_MSG(ks, "is locked by another process");
+	CHECK_MSG(ks, "nothing was changed; let the other process finish and "
+	    "retry");
+	ks_rollback(other);
+	ntag424_ks_free(&other);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid_a, 2, key2, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 1,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_BYTES(key1, k, 16);
+	ntag424_ks_free(&ks);
+}
+
+/* SQLite only: max_page_count makes the database "full". */
+static void
+disk_full_loses_nothing(void)
+{
+	ntag424_ks_t	*ks;
+	db_res_t	*res = NULL;
+	uint8_t		 uid[7], k[16];
+	int		 i, r = NTAG424_OK, pages = 0, stored = 0;
+	char		 sql[64];
+
+	fresh();
+	ks = open_main();
+	CHECK_INT(NTAG424_OK, ks_query(ks, "test", "PRAGMA page_count", NULL, 0,
+	    &res));
+	if (ks_next(ks, "test", res) == 1)
+		pages = (int)ks->be->col_int(res, 0);
+	ks->be->res_free(res);
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %d", pages + 2);
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, sql));
+	memcpy(uid, uid_a, 7);
+	for (i = 0; i < 1000; i++) {
+		uid[6] = (uint8_t)i;
+		uid[5] = (uint8_t)(i >> 8);
+		if ((r = ntag424_ks_tag_create(ks, uid)) != NTAG424_OK ||
+		    (r = ntag424_ks_key_intend(ks, uid, 0, key1, 1)) !=
+		    NTAG424_OK)
+			break;
+		stored++;
+	}
+	CHECK_INT(NTAG424_ERR_STORE, r);
+	CHECK_MSG(ks, "is full (database or disk is full) while");
+	CHECK_MSG(ks, "nothing of this change was written; free disk space");
+	CHECK(stored > 0);
+	/* Every change that returned OK is there, whole. */
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "PRAGMA max_page_count = "
+	    "1073741823"));
+	for (i = 0; i < stored; i++) {
+		uid[6] = (uint8_t)i;
+		uid[5] = (uint8_t)(i >> 8);
+		r = ntag424_ks_key_get(ks, uid, 0, NTAG424_KS_PENDING_SLOT, k,
+		    NULL);
+		if (!CHECK_INT(NTAG424_OK, r))
+			break;
+		CHECK_BYTES(key1, k, 16);
+	}
+	/* And it works again once there is room. */
+	uid[6] = (uint8_t)stored;
+	uid[5] = (uint8_t)(stored >> 8);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid, 0, key1, 1));
+	ntag424_ks_free(&ks);
+}
+
+/* Does any file under dir contain needle? -1 if nothing could be read. */
+static int
+dir_contains(const char *dir, const void *needle, size_t n)
+{
+	char	cmd[1024], f[1024];
+	FILE	*ls;
+	int	found = 0, files = 0;
+
+	snprintf(cmd, sizeof(cmd), "find '%s' -type f", dir);
+	if ((ls = popen(cmd, "r")) == NULL)
+		return -1;
+	while (fgets(f, sizeof(f), ls) != NULL) {
+		FILE	*in;
+		char	*buf;
+		long	 len;
+
+		f[strcspn(f, "\n")] = '\0';
+		if ((in = fopen(f, "rb")) == NULL)
+			continue;
+		fseek(in, 0, SEEK_END);
+		len = ftell(in);
+		fseek(in, 0, SEEK_SET);
+		if (len > 0 && (buf = malloc((size_t)len)) != NULL) {
+			if (fread(buf, 1, (size_t)len, in) == (size_t)len) {
+				files++;
+				if (memmem(buf, (size_t)len, needle, n) != NULL)
+					found = 1;
+			}
+			free(buf);
+		}
+		fclose(in);
+	}
+	pclose(ls);
+	return files > 0 ? found : -1;
+}
+
+/* The directory that holds the database's bytes. */
+static void
+data_dir(char *out, size_t cap)
+{
+	const char *h;
+
+	if (!is_pg) {
+		snprintf(out, cap, "%s/db", tmp);
+		return;
+	}
+	h = strstr(db_uri, "host=");
+	snprintf(out, cap, "%.*s/data", (int)strcspn(h + 5, "&"), h + 5);
+}
+
+static void
+no_plaintext_key_in_database(void)
+{
+	static const uint8_t	 marker[16] = { 0xC0, 0xFF, 0xEE, 0x15, 0xC0,
+	    0x01, 0xD0, 0x0D, 0x8B, 0xAD, 0xF0, 0x0D, 0xDE, 0xAD, 0xBE, 0xEF };
+	ntag424_ks_t		*ks;
+	char			 dir[1024], hex[33], lower[33];
+	uint32_t		 v;
+
+	fresh();
+	ks = open_main();
+	provision_key(ks, uid_a, 0, marker, 1);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid_b, 0, marker, 1) ==
+	    NTAG424_ERR_NOT_FOUND ? NTAG424_OK : -1);
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_put(ks, marker, &v));
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_put(ks, "meta", marker, &v));
+	if (is_pg)
+		CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "CHECKPOINT"));
+	ntag424_ks_free(&ks);
+	data_dir(dir, sizeof(dir));
+	hex_encode(marker, 16, hex);
+	for (int i = 0; i < 33; i++)
+		lower[i] = (char)(hex[i] >= 'A' && hex[i] <= 'F' ? hex[i] + 32 :
+		    hex[i]);
+	/* The scan sees the data (the UID is stored in clear)... */
+	CHECK_INT(1, dir_contains(dir, "04112233445566", 14));
+	/* ...but not the key, raw or in hex. */
+	CHECK_INT(0, dir_contains(dir, marker, 16));
+	CHECK_INT(0, dir_contains(dir, hex, 32));
+	CHECK_INT(0, dir_contains(dir, lower, 32));
+}
+
+static void
+write_secret(const char *f, const char *text)
+{
+	FILE *out = fopen(f, "w");
+
+	fputs(text, out);
+	fclose(out);
+	chmod(f, 0600);
+}
+
+static void
+export_import_round_trip(void)
+{
+	struct ntag424_ks_import_stats	 st;
+	struct ntag424_ks_keyinfo	 info;
+	struct ntag424_ks_tag		 t;
+	ntag424_ks_t			*ks, *dst;
+	char				 bak[300], pass[300], wrong[300];
+	char				 dstdb[300], dstkek[300], bakkek[300];
+	uint8_t				 k[16], m[16];
+	uint32_t			 v = 0, got = 0;
+	int				 created = 0, fd;
+	size_t				 ntags = 0;
+
+	fresh();
+	path(bak, sizeof(bak), "backup.bin");
+	path(bakkek, sizeof(bakkek), "backup-kek.bin");
+	path(pass, sizeof(pass), "pass.txt");
+	path(wrong, sizeof(wrong), "wrong.txt");
+	path(dstdb, sizeof(dstdb), "import/ks.db");
+	path(dstkek, sizeof(dstkek), "import/kek");
+	write_secret(pass, "correct horse battery staple\n");
+	write_secret(wrong, "incorrect horse\n");
+
+	ks = open_main();
+	provision_key(ks, uid_a, 0, key1, 1);
+	provision_key(ks, uid_a, 3, key2, 4);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid_a, 1, key2, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_mark_sent(ks, uid_a, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_plan(ks, uid_a, "self-checkout",
+	    "https://x.example/tag?picc={picc}&cmac={mac}",
+	    NTAG424_KS_SRC_DIVERSIFIED, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid_b));
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_latest(ks, m, &v, &created));
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_put(ks, "sdm-meta-read", key1,
+	    &v));
+	CHECK_INT(NTAG424_OK, ntag424_ks_export(ks, bak, pass, &ntags));
+	CHECK_INT(2, ntags);
+	CHECK_INT(NTAG424_OK, ntag424_ks_export(ks, bakkek, NULL, NULL));
+	ntag424_ks_free(&ks);
+
+	/* Into another keystore (SQLite, its own KEK). */
+	dst = open_with(dstdb, dstkek, 0, NULL);
+	CHECK_INT(NTAG424_ERR_KEK, ntag424_ks_import(dst, bak, wrong, &st));
+	CHECK_MSG(dst, "the passphrase does not open the backup");
+	CHECK_INT(NTAG424_ERR_KEK, ntag424_ks_import(dst, bak, NULL, &st));
+	CHECK_MSG(dst, "was made with a passphrase file: give "
+	    "--passphrase-file");
+	CHECK_INT(NTAG424_ERR_KEK, ntag424_ks_import(dst, bakkek, NULL, &st));
+	CHECK_MSG(dst, "the key-encryption key does not open the backup");
+	CHECK_INT(NTAG424_OK, ntag424_ks_import(dst, bak, pass, &st));
+	CHECK_INT(2, st.tags_added);
+	CHECK_INT(3, st.keys_added);
+	CHECK_INT(1, st.masters_added);
+	CHECK_INT(1, st.cohorts_added);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(dst, uid_a, &t));
+	CHECK(strcmp(t.name, "self-checkout") == 0);
+	CHECK_INT(NTAG424_KS_SRC_DIVERSIFIED, t.source);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(dst, uid_a, 3,
+	    NTAG424_KS_CURRENT, k, &info));
+	CHECK_BYTES(key2, k, 16);
+	CHECK_INT(4, info.version);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(dst, uid_a, 1,
+	    NTAG424_KS_PENDING_SLOT, k, &info));
+	CHECK_BYTES(key2, k, 16);
+	CHECK_INT(NTAG424_KS_MAYBE, info.state);
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_get(dst, 1, k, &got));
+	CHECK_BYTES(m, k, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_get(dst, "sdm-meta-read", 1, k,
+	    &got));
+	CHECK_BYTES(key1, k, 16);
+
+	/* Again: everything is there already. */
+	CHECK_INT(NTAG424_OK, ntag424_ks_import(dst, bak, pass, &st));
+	CHECK_INT(0, st.tags_added);
+	CHECK_INT(0, st.keys_added);
+	CHECK_INT(3, st.keys_same);
+
+	/* A different key here: refused, nothing imported. */
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_abandon(dst, uid_a, 1));
+	provision_key(dst, uid_a, 0, key2, 1);
+	CHECK_INT(NTAG424_ERR_STATE, ntag424_ks_import(dst, bak, pass, &st));
+	CHECK_MSG(dst, "the backup holds a different current key 0 for tag "
+	    "04112233445566 than this keystore: nothing was imported");
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_key_get(dst, uid_a, 1,
+	    NTAG424_KS_PENDING_SLOT, k, NULL));
+
+	/* One flipped byte: the GCM tag catches it. */
+	fd = open(bak, O_RDWR);
+	uint8_t c;
+	CHECK_INT(1, pread(fd, &c, 1, 60));
+	c ^= 0x20;
+	CHECK_INT(1, pwrite(fd, &c, 1, 60));
+	close(fd);
+	CHECK_INT(NTAG424_ERR_KEK, ntag424_ks_import(dst, bak, pass, &st));
+	CHECK_MSG(dst, "(or the file was altered): nothing was imported");
+	write_secret(bak, "not a backup at all, but long enough to be looked at: "
+	    "more than a header and a GCM tag together");
+	CHECK_INT(NTAG424_ERR_MALFORMED, ntag424_ks_import(dst, bak, pass, &st));
+	CHECK_MSG(dst, "is not a keystore backup (no PROVKSB1 header)");
+	ntag424_ks_free(&dst);
+}
+
+static void
+rotate_kek_reseals_everything(void)
+{
+	ntag424_ks_t	*ks;
+	char		 newkek[300];
+	uint8_t		 k[16], m[16];
+	uint32_t	 v = 0, got = 0;
+	int		 r, created = 0;
+
+	fresh();
+	path(newkek, sizeof(newkek), "rotated.kek");
+	unlink(newkek);
+	ks = open_main();
+	provision_key(ks, uid_a, 0, key1, 1);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid_a, 2, key2, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_latest(ks, m, &v, &created));
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_put(ks, "meta", key2, &v));
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_rotate_kek(ks, kek_file));
+	CHECK_MSG(ks, "the new KEK is the one in use");
+	CHECK_INT(NTAG424_OK, ntag424_ks_rotate_kek(ks, newkek));
+	CHECK(ntag424_ks_kek_created(ks) != NULL);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 0,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_BYTES(key1, k, 16);
+	ntag424_ks_free(&ks);
+
+	ks = open_with(db_uri, kek_file, 0, &r);
+	CHECK_INT(NTAG424_ERR_KEK, r);
+	CHECK_MSG(ks, "the key-encryption key does not open this keystore");
+	ntag424_ks_free(&ks);
+	ks = open_with(db_uri, newkek, 0, NULL);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 0,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_BYTES(key1, k, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 2,
+	    NTAG424_KS_PENDING_SLOT, k, NULL));
+	CHECK_BYTES(key2, k, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_get(ks, 1, k, &got));
+	CHECK_BYTES(m, k, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_get(ks, "meta", 1, k, &got));
+	CHECK_BYTES(key2, k, 16);
+	ntag424_ks_free(&ks);
+	fresh();
+}
+
+/* SQLite only: the default location and the refusal to create. */
+static void
+default_path_and_no_create(void)
+{
+	char		 f[300], expect[300];
+	struct stat	 st;
+	ntag424_ks_t	*ks;
+	int		 r;
+
+	path(f, sizeof(f), "missing/ks.db");
+	ks = open_with(f, kek_file, NTAG424_KS_NO_CREATE, &r);
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, r);
+	CHECK_MSG(ks, "there is no keystore at");
+	ntag424_ks_free(&ks);
+	CHECK(access(f, F_OK) != 0);
+
+	ks = open_with(NULL, kek_file, 0, NULL);
+	path(expect, sizeof(expect), "data/provisio/keystore.db");
+	CHECK(strcmp(ntag424_ks_where(ks), expect) == 0);
+	ntag424_ks_free(&ks);
+	CHECK_INT(0, stat(expect, &st));
+	CHECK_INT(0600, st.st_mode & 07777);
+	path(expect, sizeof(expect), "data/provisio");
+	CHECK_INT(0, stat(expect, &st));
+	CHECK_INT(0700, st.st_mode & 07777);
+}
+
+static void
+setup(int argc, char **argv)
+{
+	char d[300];
+
+	snprintf(tmp, sizeof(tmp), "/tmp/test_keystore.XXXXXX");
+	if (mkdtemp(tmp) == NULL)
+		abort();
+	is_pg = argc > 1;
+	if (is_pg)
+		snprintf(db_uri, sizeof(db_uri), "%s", argv[1]);
+	else {
+		path(d, sizeof(d), "db");
+		mkdir(d, 0700);
+		path(db_uri, sizeof(db_uri), "db/ks.db");
+	}
+	path(kek_file, sizeof(kek_file), "main.kek");
+	path(d, sizeof(d), "data");
+	setenv("XDG_DATA_HOME", d, 1);
+	path(d, sizeof(d), "config");
+	setenv("XDG_CONFIG_HOME", d, 1);
+	setenv("HOME", tmp, 1);
+	unsetenv("PROVISIO_KEK");
+	printf("keystore under test: %s\n", is_pg ? "PostgreSQL" : db_uri);
+}
+
+int
+main(int argc, char **argv)
+{
+	char cmd[400];
+
+	setup(argc, argv);
+	RUN(schema_migration);
+	RUN(schema_newer_refused);
+	RUN(seal_roundtrip);
+	RUN(aad_binds_uid_and_slot);
+	RUN(wrong_kek);
+	RUN(kek_file_created_and_mode);
+	RUN(tags_and_status);
+	RUN(journal_append_read);
+	RUN(key_pending_current_flow);
+	RUN(master_and_cohort_keys);
+	RUN(counter_advance_replay_batch);
+	RUN(counter_race_two_processes);
+	RUN(locked_database);
+	RUN(no_plaintext_key_in_database);
+	RUN(export_import_round_trip);
+	RUN(rotate_kek_reseals_everything);
+	if (!is_pg) {
+		RUN(corrupt_database_file);
+		RUN(disk_full_loses_nothing);
+		RUN(default_path_and_no_create);
+	} else
+		printf("skip corrupt_database_file, disk_full_loses_nothing, "
+		    "default_path_and_no_create: SQLite only\n");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	return test_summary();
+}
