@@ -16,6 +16,7 @@ struct db_res {
 	struct sq	*sq;
 	sqlite3_stmt	*st;
 	int64_t		 changes;
+	int		 own_tx;	/* we opened BEGIN IMMEDIATE for it */
 };
 
 static int
@@ -169,6 +170,34 @@ bind(struct sq *sq, sqlite3_stmt *st, const struct db_param *p, size_t n)
 	return DB_OK;
 }
 
+/*
+ * A lone write statement outside a transaction would start as a reader and
+ * upgrade to a writer; in WAL mode that upgrade fails at once with
+ * SQLITE_BUSY when another connection committed meanwhile, without waiting
+ * for the busy timeout. Taking the write lock first (BEGIN IMMEDIATE) makes
+ * it wait its turn instead.
+ */
+static int
+own_write_tx(db_res_t *r)
+{
+	if (!sqlite3_get_autocommit(r->sq->db) || sqlite3_stmt_readonly(r->st))
+		return DB_OK;
+	r->own_tx = 1;
+	return run(r->sq, "BEGIN IMMEDIATE");
+}
+
+static int
+end_own_tx(db_res_t *r, int rc)
+{
+	if (!r->own_tx)
+		return rc;
+	r->own_tx = 0;
+	if (rc == DB_OK && (rc = run(r->sq, "COMMIT")) == DB_OK)
+		return DB_OK;
+	sq_rollback(r->sq);
+	return rc;
+}
+
 static int
 sq_query(void *h, const char *sql, const struct db_param *p, size_t n,
     db_res_t **res)
@@ -189,7 +218,8 @@ sq_query(void *h, const char *sql, const struct db_param *p, size_t n,
 		free(r);
 		return rc;
 	}
-	if ((rc = bind(sq, r->st, p, n)) != DB_OK) {
+	if ((rc = bind(sq, r->st, p, n)) != DB_OK ||
+	    (rc = own_write_tx(r)) != DB_OK) {
 		sqlite3_finalize(r->st);
 		free(r);
 		return rc;
@@ -208,9 +238,9 @@ sq_next(db_res_t *r)
 		return 1;
 	case SQLITE_DONE:
 		r->changes = sqlite3_changes64(r->sq->db);
-		return 0;
+		return end_own_tx(r, 0);
 	default:
-		return fail(r->sq, rc);
+		return end_own_tx(r, fail(r->sq, rc));
 	}
 }
 
@@ -238,6 +268,8 @@ sq_res_free(db_res_t *r)
 	if (r == NULL)
 		return;
 	sqlite3_finalize(r->st);
+	if (r->own_tx)
+		sq_rollback(r->sq);
 	free(r);
 }
 
