@@ -277,7 +277,10 @@ split_input(ntag424_sun_t *sun, const ntag424_template_t *t, const char *url,
 	return NTAG424_OK;
 }
 
-/* RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) "://" */
+/*
+ * A whole URL starts with a scheme and ':' (RFC 3986 3.1: ALPHA *( ALPHA /
+ * DIGIT / "+" / "-" / "." )); a query string starts with a name and '='.
+ */
 static bool
 is_full_url(const char *url, size_t q)
 {
@@ -287,7 +290,7 @@ is_full_url(const char *url, size_t q)
 	    (isdigit((unsigned char)url[i]) || url[i] == '+' ||
 	    url[i] == '-' || url[i] == '.'))))
 		i++;
-	return i > 0 && q - i >= 3 && memcmp(url + i, "://", 3) == 0;
+	return i > 0 && i < q && url[i] == ':';
 }
 
 int
