@@ -15,4 +15,6 @@ struct subcommand {
 	int		(*run)(int argc, char **argv);
 };
 
+int cmd_sun(int argc, char **argv);	/* cmd_sun.c */
+
 #endif

@@ -5,6 +5,7 @@
 #include "cmd.h"
 
 static const struct subcommand commands[] = {
+	{ "sun", "verify a tapped SUN URL offline", cmd_sun },
 	{ NULL, NULL, NULL },
 };
 
