@@ -2,7 +2,6 @@
  * SUN verification (NT4H2421Gx 9.3; AN12196 4.3-4.4): a tapped URL against
  * its compiled template, then PICCData, SDM session keys, SDMMAC, ENC data.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +112,30 @@ malformed(ntag424_sun_t *sun, const char *field, size_t field_len,
 
 #define MALFORMED_STR(sun, f, ...) malformed((sun), (f), strlen(f), __VA_ARGS__)
 
+/* Hex digit value + 1, 0 for anything else (either case accepted). */
+static const uint8_t hex_plus1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+/* 2n hex characters to n bytes by table, without a branch per digit. */
+static int
+unhex(const char *s, uint8_t *out, size_t n)
+{
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned hi = hex_plus1[(unsigned char)s[2 * i]];
+		unsigned lo = hex_plus1[(unsigned char)s[2 * i + 1]];
+
+		bad |= (hi - 1) | (lo - 1);	/* wraps above 0xFF if 0 */
+		out[i] = (uint8_t)((hi - 1) << 4 | ((lo - 1) & 0x0f));
+	}
+	return bad > 0xff ? -1 : 0;
+}
+
 /* Store the decoded bytes of one placeholder. */
 static int
 store(ntag424_sun_t *sun, const struct tpl_item *it, const char *s)
@@ -121,13 +144,13 @@ store(ntag424_sun_t *sun, const struct tpl_item *it, const char *s)
 
 	switch (it->kind) {
 	case TPL_PICC:
-		return hex_decode(s, sun->picc_enc, sizeof(sun->picc_enc));
+		return unhex(s, sun->picc_enc, sizeof(sun->picc_enc));
 	case TPL_UID:
 		sun->has_uid = true;
-		return hex_decode(s, sun->uid, sizeof(sun->uid));
+		return unhex(s, sun->uid, sizeof(sun->uid));
 	case TPL_CTR:
 		/* NT4H2421Gx 9.3.1: the ASCII counter is MSB first. */
-		if (hex_decode(s, ctr, sizeof(ctr)) != 0)
+		if (unhex(s, ctr, sizeof(ctr)) != 0)
 			return -1;
 		sun->read_ctr = (uint32_t)ctr[0] << 16 | (uint32_t)ctr[1] << 8 |
 		    ctr[2];
@@ -135,9 +158,9 @@ store(ntag424_sun_t *sun, const struct tpl_item *it, const char *s)
 		return 0;
 	case TPL_ENC:
 		sun->enc_len = it->len / 2;
-		return hex_decode(s, sun->enc, sun->enc_len);
+		return unhex(s, sun->enc, sun->enc_len);
 	case TPL_MAC:
-		return hex_decode(s, sun->mac, sizeof(sun->mac));
+		return unhex(s, sun->mac, sizeof(sun->mac));
 	default:
 		return -1;
 	}
@@ -182,7 +205,8 @@ match(ntag424_sun_t *sun, const ntag424_template_t *t, size_t off,
 		if (it != NULL && (it->len == 0 || it->url_off < off ||
 		    it->url_off >= off + len))
 			continue;
-		if (memcmp(s + (at - off), t->url + at, lit_end - at) != 0)
+		if (lit_end > at &&
+		    memcmp(s + (at - off), t->url + at, lit_end - at) != 0)
 			return malformed(sun, field, field_len,
 			    "does not match the template's text");
 		if (it == NULL)
@@ -252,6 +276,32 @@ path_has_fields(const ntag424_template_t *t)
 	return false;
 }
 
+/*
+ * All of s[0..n) is visible ASCII (21h-7Eh), eight bytes at a time: per
+ * byte, bit 7 of b, of (b & 7F) + 5F (clear iff b & 7F < 21h) and of
+ * (b & 7F) + 01 (set iff b & 7F = 7Fh); no carry crosses a byte.
+ */
+static bool
+printable(const char *s, size_t n)
+{
+	const uint64_t	low7 = 0x7f7f7f7f7f7f7f7fULL;
+	const uint64_t	high = 0x8080808080808080ULL;
+	uint64_t	w, bad = 0;
+	size_t		i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		bad |= (w | ~((w & low7) + 0x5f5f5f5f5f5f5f5fULL) |
+		    ((w & low7) + 0x0101010101010101ULL)) & high;
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		bad |= (uint64_t)(c <= 0x20 || c >= 0x7f);
+	}
+	return bad == 0;
+}
+
 /* The URL's own syntax: size, characters, fragment, query. */
 static int
 split_input(ntag424_sun_t *sun, const ntag424_template_t *t, const char *url,
@@ -262,11 +312,15 @@ split_input(ntag424_sun_t *sun, const ntag424_template_t *t, const char *url,
 	if (*len > NTAG424_SUN_URL_MAX)
 		return MALFORMED_STR(sun, "url", "longer than %d bytes",
 		    NTAG424_SUN_URL_MAX);
-	for (size_t i = 0; i < *len; i++)
-		if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7f)
-			return MALFORMED_STR(sun, "url",
-			    "byte 0x%02X at position %zu is not a URL character",
-			    (unsigned char)url[i], i);
+	if (!printable(url, *len)) {
+		size_t i = 0;
+
+		while (printable(url + i, 1))
+			i++;
+		return MALFORMED_STR(sun, "url",
+		    "byte 0x%02X at position %zu is not a URL character",
+		    (unsigned char)url[i], i);
+	}
 	if ((hash = memchr(url, '#', *len)) != NULL)
 		*len = (size_t)(hash - url);
 	mark = memchr(url, '?', *len);
@@ -275,6 +329,12 @@ split_input(ntag424_sun_t *sun, const ntag424_template_t *t, const char *url,
 		return MALFORMED_STR(sun, "url",
 		    "has a query, the template has none");
 	return NTAG424_OK;
+}
+
+static bool
+alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /*
@@ -286,9 +346,9 @@ is_full_url(const char *url, size_t q)
 {
 	size_t i = 0;
 
-	while (i < q && (isalpha((unsigned char)url[i]) || (i > 0 &&
-	    (isdigit((unsigned char)url[i]) || url[i] == '+' ||
-	    url[i] == '-' || url[i] == '.'))))
+	while (i < q && (alpha(url[i]) || (i > 0 && ((url[i] >= '0' &&
+	    url[i] <= '9') || url[i] == '+' || url[i] == '-' ||
+	    url[i] == '.'))))
 		i++;
 	return i > 0 && i < q && url[i] == ':';
 }
@@ -298,15 +358,18 @@ ntag424_sun_parse(const ntag424_template_t *t, const char *url, size_t len,
     ntag424_sun_t *sun)
 {
 	size_t	q = 0;
+	bool	full;
 	int	r;
 
 	if (t == NULL || url == NULL || sun == NULL || t->ndef_len == 0)
 		return NTAG424_ERR_ARG;
-	ntag424_sun_clear(sun);
+	/* Re-initialise (the caller wipes with ntag424_sun_clear when done). */
+	memset(sun, 0, sizeof(*sun));
 	sun->tpl = t;
 	if ((r = split_input(sun, t, url, &len, &q)) != NTAG424_OK)
 		return r;
-	if (is_full_url(url, q)) {
+	full = is_full_url(url, q);
+	if (full) {
 		if ((r = match(sun, t, 0, t->path.val_len, url, q, "path",
 		    strlen("path"))) != NTAG424_OK)
 			return r;
@@ -317,7 +380,7 @@ ntag424_sun_parse(const ntag424_template_t *t, const char *url, size_t len,
 	if (t->nparams > 0) {
 		if (q < len)
 			q++;
-		else if (!is_full_url(url, q))
+		else if (!full)
 			q = 0;	/* a bare query string */
 		if ((r = match_query(sun, t, url + q, len - q)) != NTAG424_OK)
 			return r;
@@ -462,8 +525,12 @@ fail:
 int
 ntag424_sun_check_mac(ntag424_sun_ctx_t *ctx, ntag424_sun_t *sun)
 {
-	uint8_t	sv[16], key[16], full[16], mact[MACT_LEN];
-	uint8_t	window[NTAG424_NDEF_FILE_SIZE];
+	struct {
+		uint8_t	key[16];	/* SesSDMFileReadMACKey */
+		uint8_t	full[16];
+		uint8_t	mact[MACT_LEN];
+	} s;
+	uint8_t	sv[16], window[NTAG424_NDEF_FILE_SIZE];
 	size_t	n;
 	int	r = NTAG424_ERR_CRYPTO;
 
@@ -473,12 +540,12 @@ ntag424_sun_check_mac(ntag424_sun_ctx_t *ctx, ntag424_sun_t *sun)
 		return NTAG424_ERR_STATE;
 	session_vector(sun, sv2_head, sv);
 	n = mac_window(sun, window);
-	if (sun_cmac(&ctx->file, sv, sizeof(sv), key) != 0 ||
-	    sun_cmac_set_key(&ctx->ses, key) != 0 ||
-	    sun_cmac(&ctx->ses, window, n, full) != 0)
+	if (sun_cmac(&ctx->file, sv, sizeof(sv), s.key) != 0 ||
+	    sun_cmac_set_key(&ctx->ses, s.key) != 0 ||
+	    sun_cmac(&ctx->ses, window, n, s.full) != 0)
 		goto fail;
-	cmac_truncate(full, mact);
-	if (!ct_equal(mact, sun->mac, sizeof(mact))) {
+	cmac_truncate(s.full, s.mact);
+	if (!ct_equal(s.mact, sun->mac, sizeof(s.mact))) {
 		r = NTAG424_ERR_BAD_MAC;
 		goto fail;
 	}
@@ -492,9 +559,7 @@ fail:
 		wipe(sun->file_data, sizeof(sun->file_data));
 		sun->file_data_len = 0;
 	}
-	wipe(key, sizeof(key));
-	wipe(full, sizeof(full));
-	wipe(mact, sizeof(mact));
+	wipe(&s, sizeof(s));
 	return r;
 }
 
