@@ -315,7 +315,7 @@ split_input(ntag424_sun_t *sun, const ntag424_template_t *t, const char *url,
 	if (!printable(url, *len)) {
 		size_t i = 0;
 
-		while (printable(url + i, 1))
+		while (i + 1 < *len && printable(url + i, 1))
 			i++;
 		return MALFORMED_STR(sun, "url",
 		    "byte 0x%02X at position %zu is not a URL character",
@@ -451,10 +451,11 @@ mac_window(const ntag424_sun_t *sun, uint8_t *w)
 	memcpy(w, t->ndef + from, to - from);
 	for (size_t i = 0; i < t->nitems; i++) {
 		const struct tpl_item	*it = &t->item[i];
-		uint8_t			*dst = w + (it->file_off - from);
+		uint8_t			*dst;
 
 		if (it->len == 0 || it->file_off < from || it->file_off >= to)
 			continue;
+		dst = w + (it->file_off - from);
 		switch (it->kind) {
 		case TPL_PICC:
 			put_hex(dst, sun->picc_enc, sizeof(sun->picc_enc));

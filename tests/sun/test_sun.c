@@ -352,6 +352,41 @@ malformed_fields(void)
 	    "has a query");
 }
 
+/*
+ * Every byte value at every position of a word and of the tail: only
+ * 21h-7Eh pass the URL character check (the parser checks 8 at a time).
+ */
+static void
+every_byte(void)
+{
+	ntag424_template_t *t = tpl(sun2_tpl);
+	char url[19], want[64];
+	ntag424_sun_t sun;
+
+	for (unsigned b = 0; b < 256; b++) {
+		for (size_t at = 0; at < sizeof(url); at++) {
+			int bad = b <= 0x20 || b >= 0x7f;
+			int r;
+
+			memcpy(url, "x=0123456789abcdefg", sizeof(url));
+			url[at] = (char)b;
+			r = ntag424_sun_parse(t, url, sizeof(url), &sun);
+			snprintf(want, sizeof(want), "byte 0x%02X at position %zu",
+			    b, at);
+			strcat(want, " is not a URL character");
+			if (bad ? r != NTAG424_ERR_MALFORMED ||
+			    strcmp(sun.reason, want) != 0 :
+			    r == NTAG424_ERR_MALFORMED &&
+			    strcmp(sun.field, "url") == 0) {
+				test_fail(__FILE__, __LINE__, want);
+				goto out;
+			}
+		}
+	}
+out:
+	ntag424_template_free(&t);
+}
+
 static void
 oversize(void)
 {
@@ -459,6 +494,7 @@ main(void)
 	RUN(wrong_keys);
 	RUN(accepted_forms);
 	RUN(malformed_fields);
+	RUN(every_byte);
 	RUN(oversize);
 	RUN(round_trips);
 	RUN(plain_uid_in_window);
