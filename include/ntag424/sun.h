@@ -89,8 +89,10 @@ int ntag424_sun_ctx_set_file_key(ntag424_sun_ctx_t *ctx,
 /*
  * Parse url (len bytes, need not be NUL-terminated) against t into *sun
  * (which is cleared first). url is either the whole URL the phone opened,
- * whose part before '?' must match the template's, or only its query
- * string (with or without the leading '?'), as an HTTP server gets it.
+ * whose part before '?' must match the template's (a whole URL starts
+ * with "scheme:"), or what an HTTP server gets: the query string, with or
+ * without a leading '?' or a "/path?" in front (the path is then the
+ * server's business and is not checked).
  * Parameters may come in any order and hex in either case; a '#' fragment
  * and parameters the template does not name are ignored. Every parameter
  * the template names must appear exactly once, with exactly the template's

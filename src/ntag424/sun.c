@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/hex.h"
 #include "common/prim.h"
 #include "ntag424/err.h"
 #include "ntag424/sun.h"
