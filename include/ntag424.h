@@ -6,5 +6,7 @@
 #include "ntag424/io.h"
 #include "ntag424/dev.h"
 #include "ntag424/files.h"
+#include "ntag424/template.h"
+#include "ntag424/sun.h"
 
 #endif

@@ -16,5 +16,6 @@ struct subcommand {
 };
 
 int cmd_keys(int argc, char **argv);
+int cmd_sun(int argc, char **argv);	/* cmd_sun.c */
 
 #endif

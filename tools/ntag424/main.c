@@ -7,6 +7,7 @@
 static const struct subcommand commands[] = {
 	{ "keys", "list, show, export, import the keystore; rotate its KEK",
 	    cmd_keys },
+	{ "sun", "verify a tapped SUN URL offline", cmd_sun },
 	{ NULL, NULL, NULL },
 };
 

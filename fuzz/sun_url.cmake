@@ -1,0 +1,3 @@
+provisio_fuzzer(sun_url
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/sun_url.c
+	LIBS ntag424 provisio_common)

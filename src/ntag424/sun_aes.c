@@ -1,0 +1,186 @@
+/* AES-128 and AES-CMAC on reused EVP contexts (see sun_aes.h). */
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "ntag424/sun_aes.h"
+
+#define BLK	16
+
+int
+sun_aes_init(sun_aes_t *a, bool decrypt)
+{
+	static const uint8_t zero[BLK];
+
+	a->decrypt = decrypt;
+	if ((a->ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	/*
+	 * Only decryption needs padding off (EVP holds back the last block
+	 * otherwise). Encryption updates are whole blocks, never finalised;
+	 * leaving its padding flag alone makes each re-key a third cheaper
+	 * (OpenSSL 3 re-sends the flag to the provider on every init).
+	 */
+	if (EVP_CipherInit_ex(a->ctx, EVP_aes_128_ecb(), NULL, zero, NULL,
+	    decrypt ? 0 : 1) != 1 ||
+	    (decrypt && EVP_CIPHER_CTX_set_padding(a->ctx, 0) != 1)) {
+		sun_aes_cleanup(a);
+		return -1;
+	}
+	return 0;
+}
+
+void
+sun_aes_cleanup(sun_aes_t *a)
+{
+	/* EVP_CIPHER_CTX_free cleanses the key schedule. */
+	EVP_CIPHER_CTX_free(a->ctx);
+	a->ctx = NULL;
+}
+
+int
+sun_aes_set_key(sun_aes_t *a, const uint8_t key[16])
+{
+	/* Cipher NULL: keep AES-128-ECB and the padding flag, only re-key. */
+	return EVP_CipherInit_ex(a->ctx, NULL, NULL, key, NULL,
+	    a->decrypt ? 0 : 1) == 1 ? 0 : -1;
+}
+
+int
+sun_aes_block(sun_aes_t *a, const uint8_t in[16], uint8_t out[16])
+{
+	int outl = 0;
+
+	if (EVP_CipherUpdate(a->ctx, out, &outl, in, BLK) != 1 || outl != BLK)
+		return -1;
+	return 0;
+}
+
+int
+sun_aes_cbc_decrypt(sun_aes_t *a, const uint8_t iv[16], const uint8_t *in,
+    size_t len, uint8_t *out)
+{
+	const uint8_t *prev = iv;
+
+	if (len % BLK != 0 || !a->decrypt)
+		return -1;
+	for (size_t off = 0; off < len; off += BLK) {
+		if (sun_aes_block(a, in + off, out + off) != 0)
+			return -1;
+		for (size_t i = 0; i < BLK; i++)
+			out[off + i] ^= prev[i];
+		prev = in + off;
+	}
+	return 0;
+}
+
+int
+sun_cmac_init(sun_cmac_t *c)
+{
+	memset(c->k1, 0, sizeof(c->k1));
+	memset(c->k2, 0, sizeof(c->k2));
+	return sun_aes_init(&c->aes, false);
+}
+
+void
+sun_cmac_cleanup(sun_cmac_t *c)
+{
+	sun_aes_cleanup(&c->aes);
+	OPENSSL_cleanse(c->k1, sizeof(c->k1));
+	OPENSSL_cleanse(c->k2, sizeof(c->k2));
+}
+
+static uint64_t
+load_be64(const uint8_t *p)
+{
+	return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
+	    (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
+	    (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+	    (uint64_t)p[6] << 8 | (uint64_t)p[7];
+}
+
+static void
+store_be64(uint8_t *p, uint64_t v)
+{
+	p[0] = (uint8_t)(v >> 56);
+	p[1] = (uint8_t)(v >> 48);
+	p[2] = (uint8_t)(v >> 40);
+	p[3] = (uint8_t)(v >> 32);
+	p[4] = (uint8_t)(v >> 24);
+	p[5] = (uint8_t)(v >> 16);
+	p[6] = (uint8_t)(v >> 8);
+	p[7] = (uint8_t)v;
+}
+
+/* RFC 4493 2.3: multiply by x in GF(2^128), Rb = 0x87; branch-free. */
+static void
+dbl(const uint8_t in[BLK], uint8_t out[BLK])
+{
+	uint64_t hi = load_be64(in), lo = load_be64(in + 8);
+	uint64_t carry = hi >> 63;
+
+	store_be64(out, hi << 1 | lo >> 63);
+	store_be64(out + 8, lo << 1 ^ (0x87 & (0 - carry)));
+}
+
+/* x ^= y, 16 bytes, as two words. */
+static void
+xor16(uint8_t *x, const uint8_t *y)
+{
+	uint64_t a[2], b[2];
+
+	memcpy(a, x, BLK);
+	memcpy(b, y, BLK);
+	a[0] ^= b[0];
+	a[1] ^= b[1];
+	memcpy(x, a, BLK);
+}
+
+int
+sun_cmac_set_key(sun_cmac_t *c, const uint8_t key[16])
+{
+	static const uint8_t zero[BLK];
+	uint8_t l[BLK];
+	int r = -1;
+
+	if (sun_aes_set_key(&c->aes, key) != 0 ||
+	    sun_aes_block(&c->aes, zero, l) != 0)
+		goto fail;
+	dbl(l, c->k1);
+	dbl(c->k1, c->k2);
+	r = 0;
+fail:
+	OPENSSL_cleanse(l, sizeof(l));
+	return r;
+}
+
+/* RFC 4493 2.4: CBC-MAC, last block XOR K1 (complete) or padded XOR K2. */
+int
+sun_cmac(sun_cmac_t *c, const uint8_t *msg, size_t len, uint8_t mac[16])
+{
+	uint8_t	st[2][BLK] = { { 0 } };		/* chaining value, last block */
+	size_t	full = len == 0 ? 0 : (len - 1) / BLK;	/* blocks before the last */
+	size_t	rest = len - full * BLK;
+	int	r = -1;
+
+	for (size_t b = 0; b < full; b++) {
+		xor16(st[0], msg + b * BLK);
+		if (sun_aes_block(&c->aes, st[0], st[0]) != 0)
+			goto fail;
+	}
+	if (rest > 0)
+		memcpy(st[1], msg + full * BLK, rest);
+	if (rest == BLK) {
+		xor16(st[1], c->k1);
+	} else {
+		st[1][rest] = 0x80;
+		xor16(st[1], c->k2);
+	}
+	xor16(st[0], st[1]);
+	if (sun_aes_block(&c->aes, st[0], mac) != 0)
+		goto fail;
+	r = 0;
+fail:
+	OPENSSL_cleanse(st, sizeof(st));
+	return r;
+}
