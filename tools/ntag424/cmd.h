@@ -15,4 +15,7 @@ struct subcommand {
 	int		(*run)(int argc, char **argv);
 };
 
+int cmd_info(int argc, char **argv);
+int cmd_list_readers(int argc, char **argv);
+
 #endif

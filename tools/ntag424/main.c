@@ -5,6 +5,8 @@
 #include "cmd.h"
 
 static const struct subcommand commands[] = {
+	{ "info", "show a tag's version, keys, files and originality", cmd_info },
+	{ "list-readers", "list the PC/SC readers", cmd_list_readers },
 	{ NULL, NULL, NULL },
 };
 
