@@ -122,14 +122,18 @@ round_trip(void)
 static void
 factory_settings_valid(void)
 {
-	static const char *rows[] = { "00000000E0200000", "000000E0EE000100",
-	    "0003302380000000" };
+	static const char *rows[] = { "000000E0200000", "0000E0EE000100",
+	    "00033023800000" };
+	static const uint8_t read[] = { 0xE, 0xE, 0x2 }, size[] = { 32, 0, 128 };
 	ntag424_file_settings_t fs;
-	uint8_t b[8];
+	uint8_t b[7];
 
 	for (size_t i = 0; i < 3; i++) {
 		test_hex(rows[i], b, sizeof(b));
 		CHECK_INT(NTAG424_OK, nt_settings_decode(b, 7, &fs));
+		CHECK_INT(read[i], fs.access.read);
+		CHECK_INT(size[i] == 0 ? 256 : size[i], fs.file_size);
+		CHECK_INT(0, fs.access.change);
 		CHECK_INT(NTAG424_OK, ntag424_file_settings_validate(&fs,
 		    (uint8_t)(i + 1), NULL));
 	}

@@ -132,9 +132,9 @@ print_human(const struct info *in)
 	batch[9] = '\0';	/* 4.5 bytes of batch number */
 	printf("UID:          %s\n", random_uid(v) ? "random ID (hidden)" : uid);
 	printf("hardware:     vendor %02X type %02X subtype %02X, version "
-	    "%u.%u, %s%lu bytes\n", v->hw_vendor, v->hw_type, v->hw_subtype,
+	    "%02X.%02X, %s%lu bytes\n", v->hw_vendor, v->hw_type, v->hw_subtype,
 	    v->hw_major, v->hw_minor, between ? "more than " : "", size);
-	printf("software:     version %u.%u\n", v->sw_major, v->sw_minor);
+	printf("software:     version %02X.%02X\n", v->sw_major, v->sw_minor);
 	printf("production:   week %02X of 20%02X, batch %s\n", v->prod_week,
 	    v->prod_year, batch);
 	printf("key versions:");
