@@ -8,5 +8,16 @@
 #include "ntag424/files.h"
 #include "ntag424/template.h"
 #include "ntag424/sun.h"
+#include "ntag424/keys.h"
+#include "ntag424/auth.h"
+#include "ntag424/select.h"
+#include "ntag424/version.h"
+#include "ntag424/uid.h"
+#include "ntag424/data.h"
+#include "ntag424/config.h"
+#include "ntag424/originality.h"
+#include "ntag424/tt.h"
+#include "ntag424/kdf.h"
+#include "ntag424/pcsc.h"
 
 #endif

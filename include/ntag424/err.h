@@ -42,7 +42,9 @@ extern "C" {
 #define NTAG424_ERR_NOT_FOUND		(-23)	/* no such record */
 #define NTAG424_ERR_FOREIGN		(-24)	/* tag not ours and not factory */
 #define NTAG424_ERR_TORN		(-25)	/* power cut (emulated tearing) */
-#define NTAG424_ERR_LAST		(-25)
+#define NTAG424_ERR_NO_SERVICE		(-26)	/* pcscd not running */
+#define NTAG424_ERR_READER_BUSY		(-27)	/* reader used by another program */
+#define NTAG424_ERR_LAST		(-27)
 
 /*
  * Returns a static, NUL-terminated sentence for any return code:

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ntag424/dev.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -67,6 +69,43 @@ typedef struct ntag424_file_settings {
 	uint32_t		file_size;	/* read back only */
 	ntag424_sdm_t		sdm;
 } ntag424_file_settings_t;
+
+/*
+ * Check settings for file_no (1..3) before they go to a tag: access-right
+ * nibbles (5..D are not keys), the conditional SDM fields of NT4H2421Gx
+ * 10.7.1 Table 69/71 (MetaRead vs. mirroring, CtrRet vs. counter, ENC only
+ * with SDMFileRead and both UID and counter mirrored, limit only with the
+ * counter, SDMFileRead E is RFU, SDM only on file 02), the offset ranges
+ * against the file's size and the non-overlap rules. A free Change right
+ * (E) is refused as well: anyone could then rewrite the settings.
+ * Returns NTAG424_OK or NTAG424_ERR_SETTINGS with *field (if field is not
+ * NULL) naming the offending member, e.g. "sdm.mac_offset" (static string).
+ */
+int ntag424_file_settings_validate(const ntag424_file_settings_t *fs,
+    uint8_t file_no, const char **field);
+
+/*
+ * GetFileSettings of file_no (1..3); MAC mode inside a session.
+ * Status words: 911E, 917E, 919E, 919D, 91F0, 91CA, 91EE.
+ */
+int ntag424_file_settings_get(ntag424_dev_t *dev, uint8_t file_no,
+    ntag424_file_settings_t *fs);
+
+/*
+ * ChangeFileSettings: validates first (NTAG424_ERR_SETTINGS, nothing sent),
+ * then sends Full inside a session, plain without one.
+ * Status words: 919D, 91F0, 91AE, 911E, 917E, 919E, 91CA, 91EE.
+ */
+int ntag424_file_settings_change(ntag424_dev_t *dev, uint8_t file_no,
+    const ntag424_file_settings_t *fs);
+
+/*
+ * GetFileCounters: the SDMReadCtr of file_no (Full inside a session).
+ * Status words: 919D (SDM off, CtrRet F), 91AE, 91F0, 911E, 917E, 919E,
+ * 91CA, 91EE.
+ */
+int ntag424_file_counters(ntag424_dev_t *dev, uint8_t file_no,
+    uint32_t *sdm_read_ctr);
 
 #ifdef __cplusplus
 }

@@ -55,6 +55,10 @@ static const struct code lib_codes[] = {
 	    "the tag is neither factory-fresh nor one of ours" },
 	{ NTAG424_ERR_TORN, "NTAG424_ERR_TORN",
 	    "power was cut during the command (tearing)" },
+	{ NTAG424_ERR_NO_SERVICE, "NTAG424_ERR_NO_SERVICE",
+	    "the PC/SC service (pcscd) is not running" },
+	{ NTAG424_ERR_READER_BUSY, "NTAG424_ERR_READER_BUSY",
+	    "another program is using the reader" },
 };
 
 /* NT4H2421Gx Table 23 (native, CLA 90) and Table 24 (ISO, CLA 00). */

@@ -8,6 +8,8 @@ static const struct subcommand commands[] = {
 	{ "keys", "list, show, export, import the keystore; rotate its KEK",
 	    cmd_keys },
 	{ "sun", "verify a tapped SUN URL offline", cmd_sun },
+	{ "info", "show a tag's version, keys, files and originality", cmd_info },
+	{ "list-readers", "list the PC/SC readers", cmd_list_readers },
 	{ NULL, NULL, NULL },
 };
 

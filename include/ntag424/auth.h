@@ -1,0 +1,51 @@
+/*
+ * EV2 AES authentication (NT4H2421Gx 9.1.5, 9.1.6). A successful
+ * authentication installs the secure-messaging session in dev; every later
+ * command is MACed or encrypted as the datasheet requires until the session
+ * ends (error status word, bad response MAC, ChangeKey of key 0, a failed
+ * authentication, ntag424_auth_end, reconnect).
+ *
+ * Each attempt that reaches the tag counts against its failed-
+ * authentication counter until it succeeds: never guess keys.
+ */
+#ifndef NTAG424_AUTH_H
+#define NTAG424_AUTH_H
+
+#include <stdint.h>
+
+#include "ntag424/dev.h"
+#include "ntag424/keys.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * AuthenticateEV2First with application key key_no (0..4): new TI,
+ * CmdCtr 0. Returns NTAG424_OK, NTAG424_ERR_AUTH (the tag's RndA' does not
+ * match: not the tag we think), or a status word: 9140 (no such key), 919D
+ * (key locked / LRP mode), 91AD (authentication delay: retry later), 91AE
+ * (wrong key), 917E, 919E, 91CA, 91EE. On any failure no session remains.
+ */
+int ntag424_auth_ev2_first(ntag424_dev_t *dev, uint8_t key_no,
+    const uint8_t key[NTAG424_KEY_LEN]);
+
+/*
+ * AuthenticateEV2NonFirst: needs an active session (NTAG424_ERR_STATE, and
+ * nothing is sent, without one). Keeps TI and CmdCtr, derives new session
+ * keys. Same returns as ntag424_auth_ev2_first.
+ */
+int ntag424_auth_ev2_nonfirst(ntag424_dev_t *dev, uint8_t key_no,
+    const uint8_t key[NTAG424_KEY_LEN]);
+
+/* The key number of the active session, or NTAG424_ERR_STATE. */
+int ntag424_auth_key_no(const ntag424_dev_t *dev);
+
+/* Forget the session (wiped). The tag notices at the next command. */
+void ntag424_auth_end(ntag424_dev_t *dev);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * SetConfiguration (NT4H2421Gx 10.5.1, Table 50). Needs a session with key 0
+ * (NTAG424_ERR_STATE, nothing sent, without one); always CommMode.Full.
+ * Status words: 911E, 917E, 919E, 919D, 91AE, 91CA, 91EE.
+ */
+#ifndef NTAG424_CONFIG_H
+#define NTAG424_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ntag424/dev.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Option 00: enable Random ID. IRREVERSIBLE; takes effect at the next
+ * power-up. Afterwards only GetCardUID (authenticated) reveals the UID.
+ */
+int ntag424_config_random_uid(ntag424_dev_t *dev);
+
+/*
+ * Option 0A: the failed-authentication counter. enable false switches it
+ * off (limit and decrement are then ignored by the tag and sent as 0);
+ * with enable, limit must be > 0 (factory: 1000 and 10).
+ */
+int ntag424_config_failed_auth(ntag424_dev_t *dev, bool enable,
+    uint16_t limit, uint16_t decrement);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

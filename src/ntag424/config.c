@@ -1,0 +1,73 @@
+/* SetConfiguration (NT4H2421Gx 10.5.1; AN12196 7.2, Table 28). */
+#include <string.h>
+
+#include "common/buf.h"
+#include "internal.h"
+#include "ntag424/config.h"
+#include "ntag424/err.h"
+
+#define OPT_PICC	0x00
+#define OPT_FAILED_AUTH	0x0A
+#define PICC_RANDOM_ID	0x02
+
+static int
+set_config(ntag424_dev_t *dev, uint8_t option, const uint8_t *data,
+    size_t len)
+{
+	uint8_t		resp[NT_RESP_MAX];
+	nt_cmd_t	c;
+	size_t		n = 0;
+	uint16_t	sw = 0;
+	int		r;
+
+	if (!nt_sess_active(dev) || dev->sess.key_no != 0)
+		return NTAG424_ERR_STATE;
+	memset(&c, 0, sizeof(c));
+	c.cmd = NT_CMD_SET_CONFIG;
+	c.mode = NT_MODE_FULL;
+	c.hdr = &option;
+	c.hdr_len = 1;
+	c.data = data;
+	c.data_len = len;
+	if ((r = nt_sm_exchange(dev, &c, resp, sizeof(resp), &n, &sw)) !=
+	    NTAG424_OK)
+		return r;
+	switch (sw) {
+	case NT_SW_OK:
+		return n == 0 ? NTAG424_OK : NTAG424_ERR_RX;
+	case NT_SW_ABORTED:
+	case NT_SW_INTEGRITY:
+	case NT_SW_LENGTH:
+	case NT_SW_PARAMETER:
+	case NT_SW_PERMISSION:
+	case NT_SW_AUTH_ERROR:
+	case NT_SW_MEMORY:
+		return sw;
+	default:
+		return nt_unexpected_sw("SetConfiguration", sw);
+	}
+}
+
+int
+ntag424_config_random_uid(ntag424_dev_t *dev)
+{
+	const uint8_t data[1] = { PICC_RANDOM_ID };
+
+	if (dev == NULL)
+		return NTAG424_ERR_ARG;
+	return set_config(dev, OPT_PICC, data, sizeof(data));
+}
+
+int
+ntag424_config_failed_auth(ntag424_dev_t *dev, bool enable, uint16_t limit,
+    uint16_t decrement)
+{
+	uint8_t data[5];
+
+	if (dev == NULL || (enable && limit == 0))
+		return NTAG424_ERR_ARG;
+	data[0] = enable ? 0x01 : 0x00;
+	put_u16le(data + 1, enable ? limit : 0);
+	put_u16le(data + 3, enable ? decrement : 0);
+	return set_config(dev, OPT_FAILED_AUTH, data, sizeof(data));
+}
