@@ -147,8 +147,8 @@ iv(const hsess_t *s, int resp, uint16_t ctr, uint8_t out[16])
 	aes128_ecb_encrypt(s->kenc, in, out);
 }
 
-static void
-mact(const hsess_t *s, uint8_t first, uint16_t ctr, const uint8_t *d,
+void
+h_mact(const hsess_t *s, uint8_t first, uint16_t ctr, const uint8_t *d,
     size_t n, uint8_t out[8])
 {
 	uint8_t m[300], full[16];
@@ -188,7 +188,7 @@ h_cmd(emu_t *e, hsess_t *s, uint8_t ins, const uint8_t *hdr, size_t hdrlen,
 		n += len;
 	}
 	if (mode != H_PLAIN) {
-		mact(s, ins, s->ctr, c + 5, n - 5, c + n);
+		h_mact(s, ins, s->ctr, c + 5, n - 5, c + n);
 		n += 8;
 	}
 	c[4] = (uint8_t)(n - 5);
@@ -206,7 +206,7 @@ h_cmd(emu_t *e, hsess_t *s, uint8_t ins, const uint8_t *hdr, size_t hdrlen,
 		if (rn < 8)
 			return -1;
 		body = rn - 8;
-		mact(s, 0x00, s->ctr, r, body, m);
+		h_mact(s, 0x00, s->ctr, r, body, m);
 		if (memcmp(m, r + body, 8) != 0)
 			return -1;
 	}

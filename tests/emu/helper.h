@@ -51,6 +51,10 @@ int h_cmd(emu_t *e, hsess_t *s, uint8_t ins, const uint8_t *hdr,
 int h_plain(emu_t *e, uint8_t ins, const uint8_t *data, size_t len,
     uint8_t *resp, size_t *resplen);
 
+/* MACt over first || ctr || TI || d with the session MAC key. */
+void h_mact(const hsess_t *s, uint8_t first, uint16_t ctr, const uint8_t *d,
+    size_t n, uint8_t out[8]);
+
 /* ChangeKey through h_cmd (session with key 0). */
 int h_change_key(emu_t *e, hsess_t *s, uint8_t keyno, const uint8_t old[16],
     const uint8_t nk[16], uint8_t ver);
