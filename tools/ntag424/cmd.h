@@ -15,4 +15,6 @@ struct subcommand {
 	int		(*run)(int argc, char **argv);
 };
 
+int cmd_emulate(int argc, char **argv);
+
 #endif

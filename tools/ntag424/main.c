@@ -5,6 +5,8 @@
 #include "cmd.h"
 
 static const struct subcommand commands[] = {
+	{ "emulate", "present a software NTAG 424 DNA to pcscd (vpcd)",
+	    cmd_emulate },
 	{ NULL, NULL, NULL },
 };
 
