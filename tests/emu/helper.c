@@ -31,7 +31,7 @@ h_send(emu_t *e, const uint8_t *c, size_t clen, uint8_t *resp,
 		return rc;
 	if (rlen < 2)
 		return -1000;
-	if (resp != NULL)
+	if (resp != NULL && rlen > 2)
 		memcpy(resp, r, rlen - 2);
 	if (resplen != NULL)
 		*resplen = rlen - 2;
@@ -156,7 +156,8 @@ h_mact(const hsess_t *s, uint8_t first, uint16_t ctr, const uint8_t *d,
 	m[0] = first;
 	put_u16le(m + 1, ctr);
 	memcpy(m + 3, s->ti, 4);
-	memcpy(m + 7, d, n);
+	if (n > 0)
+		memcpy(m + 7, d, n);
 	aes128_cmac(s->kmac, m, 7 + n, full);
 	cmac_truncate(full, out);
 }
@@ -172,7 +173,8 @@ h_cmd(emu_t *e, hsess_t *s, uint8_t ins, const uint8_t *hdr, size_t hdrlen,
 	c[0] = 0x90;
 	c[1] = ins;
 	c[2] = c[3] = 0;
-	memcpy(c + n, hdr, hdrlen);
+	if (hdrlen > 0)
+		memcpy(c + n, hdr, hdrlen);
 	n += hdrlen;
 	if (mode == H_FULL && len > 0) {
 		size_t p = (len / 16 + 1) * 16;
@@ -184,7 +186,8 @@ h_cmd(emu_t *e, hsess_t *s, uint8_t ins, const uint8_t *hdr, size_t hdrlen,
 		aes128_cbc_encrypt(s->kenc, v, c + n, p, c + n);
 		n += p;
 	} else {
-		memcpy(c + n, data, len);
+		if (len > 0)
+			memcpy(c + n, data, len);
 		n += len;
 	}
 	if (mode != H_PLAIN) {
@@ -219,7 +222,7 @@ h_cmd(emu_t *e, hsess_t *s, uint8_t ins, const uint8_t *hdr, size_t hdrlen,
 			return -1;
 		body--;
 	}
-	if (resp != NULL)
+	if (resp != NULL && body > 0)
 		memcpy(resp, r, body);
 	if (resplen != NULL)
 		*resplen = body;
@@ -237,7 +240,8 @@ h_plain(emu_t *e, uint8_t ins, const uint8_t *data, size_t len, uint8_t *resp,
 	c[1] = ins;
 	c[2] = c[3] = 0;
 	c[4] = (uint8_t)len;
-	memcpy(c + 5, data, len);
+	if (len > 0)
+		memcpy(c + 5, data, len);
 	n += len;
 	c[n++] = 0;
 	if (len == 0)
