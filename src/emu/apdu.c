@@ -56,44 +56,48 @@ log_plain_header(uint8_t ins)
 	}
 }
 
+/* shown bytes in hex, then hidden bytes as a count, then tail bytes. */
 static void
-log_bytes(const char *dir, const uint8_t *p, size_t shown, size_t total)
+log_bytes(const char *dir, const uint8_t *p, size_t shown, size_t hidden,
+    size_t tail)
 {
-	char line[2 * NTAG424_CAPDU_MAX + 1];
+	char head[2 * NTAG424_CAPDU_MAX + 1], end[2 * 2 + 1];
 
-	if (shown > NTAG424_CAPDU_MAX)
-		shown = NTAG424_CAPDU_MAX;
-	hex_encode(p, shown, line);
-	if (shown < total)
-		log_msg(PLOG_TRACE, "emu %s %s [%zu bytes redacted]", dir, line,
-		    total - shown);
+	if (shown > NTAG424_CAPDU_MAX || tail > 2)
+		return;
+	hex_encode(p, shown, head);
+	hex_encode(p + shown + hidden, tail, end);
+	if (hidden > 0)
+		log_msg(PLOG_TRACE, "emu %s %s [%zu bytes redacted] %s", dir,
+		    head, hidden, end);
 	else
-		log_msg(PLOG_TRACE, "emu %s %s", dir, line);
+		log_msg(PLOG_TRACE, "emu %s %s%s", dir, head, end);
 }
 
 /*
- * C-APDU: CLA INS P1 P2 Lc and the plain header of native commands; the
- * data (cryptograms, key data, secure-messaging payloads) never. R-APDU:
- * the status word, and data only when no session or authentication is
- * involved.
+ * C-APDU: CLA INS P1 P2 Lc, the plain header of native commands and Le;
+ * the data (cryptograms, key data, secure-messaging payloads) never. ISO
+ * commands carry no secrets. R-APDU: the status word, and data only when no
+ * session or authentication is involved.
  */
 static void
 log_apdu(const emu_t *e, const uint8_t *c, size_t clen, const uint8_t *r,
     size_t rlen, int secret)
 {
-	size_t shown = clen < 5 ? clen : 5;
+	size_t shown = clen, hidden = 0, tail = 0;
 
-	if (clen > 5 && c[0] == 0x90)
-		shown += log_plain_header(c[1]);
-	else if (clen > 5 && c[0] == 0x00)
-		shown = clen;	/* ISO commands carry no secrets */
-	if (shown > clen)
-		shown = clen;
-	log_bytes(">>", c, shown, clen);
+	if (clen > 6 && c[0] == 0x90) {
+		shown = 5 + log_plain_header(c[1]);
+		if (shown > clen - 1)
+			shown = clen - 1;
+		tail = 1;
+		hidden = clen - shown - tail;
+	}
+	log_bytes(">>", c, shown, hidden, tail);
 	if (secret || e->v.sess.active)
-		log_bytes("<<", r + rlen - 2, 2, 2);
+		log_bytes("<<", r + rlen - 2, 2, 0, 0);
 	else
-		log_bytes("<<", r, rlen, rlen);
+		log_bytes("<<", r, rlen, 0, 0);
 }
 
 /*

@@ -6,7 +6,11 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
 
 #include "common/prim.h"
 #include "helper.h"
@@ -690,6 +694,48 @@ secured_get_version_and_uid(void)
 	emu_free(&e);
 }
 
+/* The APDU log shows headers and status words, never key material. */
+static void
+apdu_log_redacts(void)
+{
+	static const uint8_t nk[16] = { 0xC0, 0xFF, 0xEE, 0xC0, 0xFF, 0xEE };
+	char path[] = "/tmp/emu-log-XXXXXX", buf[8192];
+	int fd = mkstemp(path), saved = dup(2);
+	size_t n;
+	FILE *f;
+	hsess_t s;
+	emu_t *e = h_tag();
+
+	CHECK(fd >= 0 && saved >= 0);
+	log_set_level(PLOG_TRACE);
+	emu_set_log(e, 1);
+	dup2(fd, 2);
+	CHECK_INT(0x9100, h_auth(e, 1, 0, zero16, &s));
+	CHECK_INT(0x9100, h_change_key(e, &s, 1, zero16, nk, 1));
+	emu_power_cycle(e);
+	CHECK_INT(0x9000, h_sw(e, "00A4040C07D276000085010100"));
+	CHECK_INT(0x9100, h_sw(e, "90F50000010200"));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	log_set_level(PLOG_WARN);
+	f = fdopen(fd, "r");
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	unlink(path);
+	CHECK(strstr(buf, ">> 90C400002901 [40 bytes redacted] 00") != NULL);
+	CHECK(strstr(buf, ">> 90AF000020 [32 bytes redacted] 00") != NULL);
+	CHECK(strstr(buf, ">> 00A4040C07D276000085010100") != NULL);
+	CHECK(strstr(buf, "<< 91AF") != NULL);
+	CHECK(strstr(buf, "<< 0000E0EE0001009100") != NULL);
+	CHECK(strstr(buf, "C0FFEE") == NULL);
+	if (test_failures)
+		fputs(buf, stderr);
+	emu_free(&e);
+}
+
 int
 main(void)
 {
@@ -709,5 +755,6 @@ main(void)
 	RUN(failed_auth_counter);
 	RUN(get_file_counters);
 	RUN(secured_get_version_and_uid);
+	RUN(apdu_log_redacts);
 	return test_summary();
 }
