@@ -19,5 +19,6 @@ int cmd_keys(int argc, char **argv);
 int cmd_sun(int argc, char **argv);	/* cmd_sun.c */
 int cmd_info(int argc, char **argv);
 int cmd_list_readers(int argc, char **argv);
+int cmd_emulate(int argc, char **argv);
 
 #endif

@@ -5,11 +5,13 @@
 #include "cmd.h"
 
 static const struct subcommand commands[] = {
+	{ "list-readers", "list the PC/SC readers", cmd_list_readers },
+	{ "info", "show a tag's version, keys, files and originality", cmd_info },
+	{ "sun", "verify a tapped SUN URL offline", cmd_sun },
 	{ "keys", "list, show, export, import the keystore; rotate its KEK",
 	    cmd_keys },
-	{ "sun", "verify a tapped SUN URL offline", cmd_sun },
-	{ "info", "show a tag's version, keys, files and originality", cmd_info },
-	{ "list-readers", "list the PC/SC readers", cmd_list_readers },
+	{ "emulate", "present a software NTAG 424 DNA to pcscd (vpcd)",
+	    cmd_emulate },
 	{ NULL, NULL, NULL },
 };
 

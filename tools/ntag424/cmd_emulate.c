@@ -1,0 +1,190 @@
+/*
+ * ntag424 emulate: present a software NTAG 424 DNA (src/emu) to pcscd's
+ * vpcd virtual reader, with its state kept in a file.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "common/hex.h"
+#include "common/log.h"
+#include "emu/emu.h"
+#include "ntag424/err.h"
+
+#define EXIT_TORN	3
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: ntag424 emulate --state FILE --vpcd PORT "
+	    "[--host ADDR] [--uid HEX]\n"
+	    "                        [--tear-at K --tear-when before|after] "
+	    "[--log]\n\n"
+	    "Present a software NTAG 424 DNA to pcscd's vpcd reader on PORT.\n"
+	    "FILE holds the tag (created as a factory tag if missing, with\n"
+	    "--uid or a random 04xxxxxxxxxxxx UID) and is saved after every\n"
+	    "change. --tear-at K cuts the power at the K-th C-APDU, before or\n"
+	    "after it takes effect, saves and exits 3 (the tag leaves).\n"
+	    "SIGTERM/SIGINT save and exit 0.\n");
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	emu_vpcd_stop();
+}
+
+static int
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGTERM, &sa, NULL) | sigaction(SIGINT, &sa, NULL);
+}
+
+struct emulate_opts {
+	emu_vpcd_opts_t	 vpcd;
+	const char	*uid_hex;
+	unsigned long	 tear_at;
+	int		 tear_when;
+	int		 log;
+};
+
+static int
+parse_ul(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(s, &end, 10);
+	return *s == '\0' || *end != '\0' || *v == 0 || *v > max ? -1 : 0;
+}
+
+static int
+parse_opts(int argc, char **argv, struct emulate_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "vpcd", required_argument, NULL, 'p' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "uid", required_argument, NULL, 'u' },
+		{ "tear-at", required_argument, NULL, 't' },
+		{ "tear-when", required_argument, NULL, 'w' },
+		{ "log", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o->vpcd.state_path = optarg;
+			break;
+		case 'p':
+			if (parse_ul(optarg, 65535, &v) < 0)
+				return -1;
+			o->vpcd.port = (uint16_t)v;
+			break;
+		case 'H':
+			o->vpcd.host = optarg;
+			break;
+		case 'u':
+			o->uid_hex = optarg;
+			break;
+		case 't':
+			if (parse_ul(optarg, 1000000000ul, &o->tear_at) < 0)
+				return -1;
+			break;
+		case 'w':
+			if (strcmp(optarg, "before") == 0)
+				o->tear_when = EMU_TEAR_BEFORE;
+			else if (strcmp(optarg, "after") == 0)
+				o->tear_when = EMU_TEAR_AFTER;
+			else
+				return -1;
+			break;
+		case 'l':
+			o->log = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return -1;
+		}
+	}
+	if (optind != argc || o->vpcd.state_path == NULL || o->vpcd.port == 0 ||
+	    (o->tear_at != 0) != (o->tear_when != 0))
+		return -1;
+	return 0;
+}
+
+static int
+run(const struct emulate_opts *o, emu_t *e)
+{
+	int r;
+
+	if (o->tear_at != 0)
+		emu_set_tear(e, o->tear_at, o->tear_when);
+	emu_set_log(e, o->log);
+	if (o->log)
+		log_set_level(PLOG_TRACE);
+	if (install_signals() < 0) {
+		perror("ntag424 emulate: sigaction");
+		return 1;
+	}
+	r = emu_vpcd_run(e, &o->vpcd);
+	switch (r) {
+	case EMU_VPCD_CLOSED:
+	case EMU_VPCD_STOPPED:
+		return 0;
+	case EMU_VPCD_TORN:
+		fprintf(stderr, "ntag424 emulate: power cut at C-APDU %lu "
+		    "(%s); state saved\n", o->tear_at,
+		    o->tear_when == EMU_TEAR_BEFORE ? "before" : "after");
+		return EXIT_TORN;
+	default:
+		fprintf(stderr, "ntag424 emulate: %s\n", ntag424_strerror(r));
+		return 1;
+	}
+}
+
+int
+cmd_emulate(int argc, char **argv)
+{
+	struct emulate_opts	 o;
+	uint8_t			 uid[EMU_UID_LEN];
+	emu_t			*e = NULL;
+	int			 r;
+
+	memset(&o, 0, sizeof(o));
+	o.vpcd.host = "127.0.0.1";
+	o.vpcd.connect_secs = 10;
+	if (parse_opts(argc, argv, &o) < 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (o.uid_hex != NULL && (hex_decode_str(o.uid_hex, uid,
+	    sizeof(uid)) < 0 || uid[0] != 0x04)) {
+		fprintf(stderr, "ntag424 emulate: --uid must be 7 bytes of hex "
+		    "starting with 04\n");
+		return EXIT_USAGE;
+	}
+	if ((r = emu_load(&e, o.vpcd.state_path, 1,
+	    o.uid_hex != NULL ? uid : NULL)) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 emulate: %s: %s\n", o.vpcd.state_path,
+		    ntag424_strerror(r));
+		return 1;
+	}
+	r = run(&o, e);
+	emu_free(&e);
+	return r;
+}
