@@ -135,14 +135,11 @@ sun_tampered(void)
 			size_t i = (size_t)(q - url);
 			int rc;
 
-			if (strchr("0123456789ABCDEF", *q) == NULL ||
-			    i < 8)
+			if (strchr("0123456789ABCDEF", *q) == NULL)
 				continue;
 			memcpy(bad, url, sizeof(bad));
 			bad[i] = bad[i] == '0' ? '1' : '0';
 			rc = verify(ctx, t, bad, &sun);
-			/* a changed counter can make the plain uid/ctr fail
-			 * first as MALFORMED only if not hex: never here */
 			if (!CHECK_INT(NTAG424_ERR_BAD_MAC, rc))
 				fprintf(stderr, "  %s\n", bad);
 			tried++;
