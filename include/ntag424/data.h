@@ -1,6 +1,7 @@
 /*
  * File data: ReadData / WriteData (NT4H2421Gx 10.8) in Plain, MAC or Full,
- * and the plain ISOReadBinary / ISOUpdateBinary (10.9.2, 10.9.3).
+ * and the plain ISOReadBinary / ISOUpdateBinary (10.9.2, 10.9.3). An ISO
+ * command answering an error in a session ends it (reference 8.9, D-6).
  *
  * Long transfers are split below the caller: secured reads in pieces of at
  * most 240 (MAC) / 239 (Full) bytes so that data and MAC fit one short

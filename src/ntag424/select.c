@@ -42,9 +42,15 @@ select_iso(ntag424_dev_t *dev, uint8_t p1, const uint8_t *data, size_t len)
 int
 ntag424_select_df(ntag424_dev_t *dev, const uint8_t *name, size_t len)
 {
+	int r;
+
 	if (dev == NULL || name == NULL || len < 1 || len > 16)
 		return NTAG424_ERR_ARG;
-	return select_iso(dev, 0x04, name, len);
+	r = select_iso(dev, 0x04, name, len);
+	/* D-24: selecting another DF ends the session (the tag's too). */
+	if (len != sizeof(ndef_app) || memcmp(name, ndef_app, len) != 0)
+		nt_sess_wipe(dev);
+	return r;
 }
 
 int

@@ -1,87 +1,61 @@
 #!/bin/sh
-# End to end through the real PC/SC stack: a private pcscd (own mount
-# namespace, tmpfs on /run/pcscd) with a vpcd reader, a canned tag
-# (fake_card.py) and the ntag424 binary: list-readers and info, both
-# outputs checked. Needs root for the namespace; skips (77) otherwise.
-#   e2e_info.sh NTAG424_BINARY
-set -eu
-bin=$1
-here=$(cd "$(dirname "$0")" && pwd)
-if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null; then
-	echo "skip: needs root and unshare for a private pcscd"
-	exit 77
+# End to end through the real PC/SC stack: a private pcscd with a vpcd
+# reader (tests/e2e/pcsc-rig.sh), the emulator as the tag (ntag424
+# emulate --uid) and `ntag424 info`, text and JSON: the emulated tag's UID
+# and factory state (key versions 00, factory file settings) and the
+# originality verdict "not genuine" (the emulated tag signs with its own
+# key). Needs root for the namespace; skips (77) otherwise.
+# Environment: NTAG424, PCSC_TOOL (see pcsc-rig.sh).
+. "$(dirname "$0")/../e2e/pcsc-rig.sh"
+set -u
+
+UID_HEX=04A1B2C3D4E5F6
+
+fail() {
+	echo "FAIL: $*" >&2
+	[ -n "$RIG_DIR" ] && cat "$RIG_DIR/emulate.log" >&2
+	exit 1
+}
+
+# has FILE STRING: the output contains STRING literally.
+has() {
+	grep -qF -- "$2" "$1" || fail "no '$2' in $(basename "$1"):
+$(cat "$1")"
+	echo "ok   $(basename "$1"): $2"
+}
+
+rig_start || fail "rig_start"
+rig_emulate "$RIG_DIR/tag.state" --uid "$UID_HEX" || fail "rig_emulate"
+reader=$(rig_reader)
+
+"$NTAG424" list-readers >"$RIG_DIR/readers.txt" || fail "list-readers"
+has "$RIG_DIR/readers.txt" "$reader"
+
+"$NTAG424" info --reader "$reader" >"$RIG_DIR/info.txt" 2>"$RIG_DIR/err" ||
+    fail "info: $(cat "$RIG_DIR/err")"
+cat "$RIG_DIR/info.txt"
+has "$RIG_DIR/info.txt" "UID:          $UID_HEX"
+has "$RIG_DIR/info.txt" "originality:  not genuine"
+
+"$NTAG424" info --reader "$reader" --json >"$RIG_DIR/info.json" \
+    2>"$RIG_DIR/err" || fail "info --json: $(cat "$RIG_DIR/err")"
+cat "$RIG_DIR/info.json"
+# one line, no blanks around JSON punctuation (strings keep theirs)
+tr '\n\t' '  ' <"$RIG_DIR/info.json" |
+    sed -E 's/ +/ /g; s/ ?([][{}:,]) ?/\1/g' >"$RIG_DIR/info.min"
+has "$RIG_DIR/info.min" "\"uid\":\"$UID_HEX\""
+has "$RIG_DIR/info.min" '"key_versions":[0,0,0,0,0]'
+has "$RIG_DIR/info.min" '"verdict":"not genuine"'
+# reference 3.2: factory file settings
+has "$RIG_DIR/info.min" '{"file_no":1,"size":32,"comm_mode":"Plain","access":{"read":14,"write":0,"read_write":0,"change":0}}'
+has "$RIG_DIR/info.min" '{"file_no":2,"size":256,"comm_mode":"Plain","access":{"read":14,"write":14,"read_write":14,"change":0}}'
+has "$RIG_DIR/info.min" '{"file_no":3,"size":128,"comm_mode":"Full","access":{"read":2,"write":3,"read_write":3,"change":0}}'
+
+# the same tag, by default reader, then no such reader
+"$NTAG424" info >"$RIG_DIR/info2.txt" || fail "info without --reader"
+has "$RIG_DIR/info2.txt" "UID:          $UID_HEX"
+if "$NTAG424" info --reader "No Such Reader" 2>"$RIG_DIR/err.txt"; then
+	fail "info on a missing reader succeeded"
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# vpcd takes PORT and PORT+1: find two free neighbours.
-port=$(python3 - <<'PY'
-import socket
-for _ in range(50):
-    a = socket.socket(); a.bind(("127.0.0.1", 0)); p = a.getsockname()[1]
-    b = socket.socket()
-    try:
-        b.bind(("127.0.0.1", p + 1)); print(p); break
-    except OSError:
-        pass
-    finally:
-        a.close(); b.close()
-PY
-)
-mkdir -p "$tmp/conf"
-cat > "$tmp/conf/vpcd" <<CONF
-FRIENDLYNAME "Provisio Test"
-DEVICENAME /dev/null:$port
-LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so
-CHANNELID 0
-CONF
-export bin here tmp port
-unshare -m sh -eu <<'INNER'
-mount -t tmpfs tmpfs /run/pcscd
-pcscd -f -c "$tmp/conf" >"$tmp/pcscd.log" 2>&1 &
-pcscd_pid=$!
-python3 "$here/fake_card.py" "$port" &
-card_pid=$!
-stop() { kill "$card_pid" 2>/dev/null || true; kill "$pcscd_pid" 2>/dev/null || true; }
-trap stop EXIT
-ok=0
-for i in $(seq 1 50); do
-	if "$bin" list-readers --json >"$tmp/readers.json" 2>/dev/null &&
-	    grep -q "Provisio Test" "$tmp/readers.json"; then
-		ok=1
-		break
-	fi
-	sleep 0.2
-done
-[ $ok -eq 1 ] || { echo "FAIL: reader did not appear"; cat "$tmp/pcscd.log"; exit 1; }
-"$bin" list-readers
-"$bin" ntag424-unknown 2>/dev/null && exit 1
-reader=$("$bin" list-readers | head -1)
-ok=0
-for i in $(seq 1 50); do
-	if "$bin" info --reader "$reader" --json >"$tmp/info.json" 2>"$tmp/info.err"; then
-		ok=1
-		break
-	fi
-	sleep 0.2
-done
-[ $ok -eq 1 ] || { echo "FAIL: info"; cat "$tmp/info.err"; exit 1; }
-cat "$tmp/info.json"
-python3 - "$tmp/info.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["uid"] == "04518DFAA96180", d["uid"]
-assert d["hardware"]["subtype"] == 8
-assert d["key_versions"] == [0, 0, 0, 0, 0]
-assert [f["access"]["read"] for f in d["files"]] == [14, 14, 2]
-assert d["files"][2]["comm_mode"] == "Full"
-assert d["originality"]["verdict"] == "genuine"
-print("info json ok")
-PY
-"$bin" info >"$tmp/info.txt"
-cat "$tmp/info.txt"
-grep -q "originality:  genuine" "$tmp/info.txt"
-grep -q "UID:          04518DFAA96180" "$tmp/info.txt"
-"$bin" info --reader "No Such Reader" 2>"$tmp/err.txt" && exit 1
-grep -q "what to do" "$tmp/err.txt"
-echo "e2e ok"
-INNER
+has "$RIG_DIR/err.txt" "what to do"
+echo "all passed"
