@@ -72,9 +72,14 @@ start_token() {
 	PTY=$(head -n 1 "$dir/out")
 }
 
+# stop_token: SIGTERM; the token must exit 0 with nothing from a sanitizer.
 stop_token() {
 	kill "$TOKPID" 2>/dev/null || true
-	wait "$TOKPID" 2>/dev/null || true
+	trc=0
+	wait "$TOKPID" 2>/dev/null || trc=$?
+	if [ "$trc" -ne 0 ] || grep -q Sanitizer "$dir/err"; then
+		bad "token exit (rc=$trc)"; cat "$dir/err"
+	fi
 }
 
 # Fast token timing for tests.

@@ -11,6 +11,7 @@ start_swtpm "$T/tpm"
 
 # start_http DIR: the token with only its HTTP API; sets URL, TOKPID.
 start_http() {
+	dir=$1
 	mkdir -p "$1"
 	"$BIN/mastr-token" --state "$1" --http 127.0.0.1:0 > "$1/out" \
 	    2> "$1/err" &
