@@ -158,6 +158,7 @@ static int
 evict_old(mastr_tpm_t *t, uint32_t handle)
 {
 	ESYS_TR	old = ESYS_TR_NONE, none = ESYS_TR_NONE;
+	TSS2_RC	rc;
 	int	exists = 0, r;
 
 	if ((r = tpm_handle_exists(t, handle, &exists)) != MASTR_OK ||
@@ -166,13 +167,15 @@ evict_old(mastr_tpm_t *t, uint32_t handle)
 	if (Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE,
 	    ESYS_TR_NONE, &old) != TSS2_RC_SUCCESS)
 		return MASTR_ERR_TPM;
-	/* After a successful evict the ESYS_TR is gone (protocol.md P7). */
-	if (Esys_EvictControl(t->esys, ESYS_TR_RH_OWNER, old, ESYS_TR_PASSWORD,
-	    ESYS_TR_NONE, ESYS_TR_NONE, handle, &none) != TSS2_RC_SUCCESS) {
-		Esys_TR_Close(t->esys, &old);
-		return MASTR_ERR_TPM;
-	}
-	return MASTR_OK;
+	rc = Esys_EvictControl(t->esys, ESYS_TR_RH_OWNER, old, ESYS_TR_PASSWORD,
+	    ESYS_TR_NONE, ESYS_TR_NONE, handle, &none);
+	/*
+	 * The object is gone from the TPM, but tpm2-tss 3.2 keeps its ESYS_TR
+	 * (with the old name) until closed: left open, the next
+	 * TR_FromTPMPublic of this handle fails with "Name mismatch".
+	 */
+	Esys_TR_Close(t->esys, &old);
+	return rc == TSS2_RC_SUCCESS ? MASTR_OK : MASTR_ERR_TPM;
 }
 
 int
