@@ -13,6 +13,7 @@ start_swtpm "$T/tpm"
 start_http() {
 	dir=$1
 	mkdir -p "$1"
+	: > "$1/out"
 	"$BIN/mastr-token" --state "$1" --http 127.0.0.1:0 > "$1/out" \
 	    2> "$1/err" &
 	TOKPID=$!
