@@ -1,0 +1,2 @@
+provisio_fuzzer(mastr_frame SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/mastr_frame.c
+	LIBS mastr)
