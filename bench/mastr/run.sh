@@ -1,9 +1,9 @@
 #!/bin/sh
 # Host time per provisioning step and per attestation against a private
 # swtpm and the software token with all its delays set to 0.
-# Usage: bench/mastr_bench.sh BUILD_DIR [ROUNDS]
+# Usage: bench/mastr/run.sh BUILD_DIR [ROUNDS]
 set -eu
-B=$(cd "${1:?usage: mastr_bench.sh BUILD_DIR [ROUNDS]}" && pwd)
+B=$(cd "${1:?usage: run.sh BUILD_DIR [ROUNDS]}" && pwd)
 ROUNDS=${2:-20}
 BIN=$B/tools/mastr
 BENCH=$B/bench/mastr/mastr_bench

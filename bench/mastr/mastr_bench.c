@@ -1,6 +1,6 @@
 /*
  * mastr_bench: the host's own time per provisioning step and per
- * attestation, against a TPM (swtpm in bench/mastr_bench.sh) and a token
+ * attestation, against a TPM (swtpm in bench/mastr/run.sh) and a token
  * whose delays are 0 and whose session timeout is 0, so that it
  * re-attests at once after every BOOT_OK_ACK.
  *
