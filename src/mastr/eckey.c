@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/bn.h>
@@ -184,7 +185,8 @@ mastr_eckey_save(const mastr_eckey_t *k, const char *path)
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) < 0)
 		return MASTR_ERR_IO;
-	if ((f = fdopen(fd, "w")) == NULL) {
+	/* open() keeps the mode of a file that already exists. */
+	if (fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
 		close(fd);
 		return MASTR_ERR_IO;
 	}

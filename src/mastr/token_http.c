@@ -95,24 +95,33 @@ claim(mastr_token_http_t *h, struct MHD_Connection *c, struct req *rq)
 	uint8_t			rnd[8];
 	char			ssid[32], pass[2 * sizeof(rnd) + 1];
 	const uint8_t		*pub = mastr_token_pub_ptr(h->tok);
+	enum MHD_Result		 ret;
 
 	(void)rq;
+	memset(pass, 0, sizeof(pass));
 	if (mastr_token_store_read(mastr_token_dir(h->tok), &s) != MASTR_OK)
-		return reply_error(c, 500, "storage_error");
-	if (mastr_token_slots_claimed(&s))
-		return reply_error(c, 409, "already_claimed");
-	if (random_bytes(rnd, sizeof(rnd)) < 0)
-		return reply_error(c, 500, "rng_failed");
-	mastr_hex(rnd, sizeof(rnd), pass);
-	memcpy(s.wifi, pass, strlen(pass));
-	snprintf(ssid, sizeof(ssid), "MASTR-%02X%02X", pub[0], pub[1]);
-	if (mastr_token_store_write(mastr_token_dir(h->tok), &s) != MASTR_OK) {
-		wipe(&s, sizeof(s));
-		return reply_error(c, 500, "storage_error");
+		ret = reply_error(c, 500, "storage_error");
+	else if (mastr_token_slots_claimed(&s))
+		ret = reply_error(c, 409, "already_claimed");
+	else if (random_bytes(rnd, sizeof(rnd)) < 0)
+		ret = reply_error(c, 500, "rng_failed");
+	else {
+		mastr_hex(rnd, sizeof(rnd), pass);
+		memcpy(s.wifi, pass, strlen(pass));
+		snprintf(ssid, sizeof(ssid), "MASTR-%02X%02X", pub[0], pub[1]);
+		if (mastr_token_store_write(mastr_token_dir(h->tok), &s) !=
+		    MASTR_OK)
+			ret = reply_error(c, 500, "storage_error");
+		else
+			ret = reply(c, 200, json_pack("{s:s,s:s,s:s,s:s}",
+			    "status", "ok", "ssid", ssid, "new_password", pass,
+			    "message", "reboot_device"));
 	}
+	/* The slots and both buffers held the new Wi-Fi password. */
 	wipe(&s, sizeof(s));
-	return reply(c, 200, json_pack("{s:s,s:s,s:s,s:s}", "status", "ok",
-	    "ssid", ssid, "new_password", pass, "message", "reboot_device"));
+	wipe(rnd, sizeof(rnd));
+	wipe(pass, sizeof(pass));
+	return ret;
 }
 
 static enum MHD_Result
@@ -190,6 +199,7 @@ host_pubkey_status(mastr_token_http_t *h, struct MHD_Connection *c,
 	else if (mastr_token_store_read(mastr_token_dir(h->tok), &s) ==
 	    MASTR_OK && memcmp(s.host_pub, zero, sizeof(zero)) != 0)
 		st = "ready";
+	wipe(&s, sizeof(s));
 	return reply(c, 200, json_pack("{s:s}", "status", st));
 }
 
@@ -205,6 +215,7 @@ host_pubkey_get(mastr_token_http_t *h, struct MHD_Connection *c,
 		return reply(c, 503, json_pack("{s:s,s:i}", "status", "reading",
 		    "retry_ms", 100));
 	mastr_hex(s.host_pub, sizeof(s.host_pub), hex);
+	wipe(&s, sizeof(s));
 	return reply(c, 200, json_pack("{s:s}", "host_pubkey", hex));
 }
 
@@ -237,14 +248,19 @@ golden_status(mastr_token_http_t *h, struct MHD_Connection *c,
 	mastr_token_slots_t	s;
 	uint8_t			zero[MASTR_HASH_LEN] = { 0 };
 	char			hex[2 * MASTR_HASH_LEN + 1];
+	const char		*st = NULL;
 
 	(void)rq;
+	memset(&s, 0, sizeof(s));
 	if (h->golden_failed ||
 	    mastr_token_store_read(mastr_token_dir(h->tok), &s) != MASTR_OK)
-		return reply(c, 200, json_pack("{s:s}", "status", "error"));
-	if (memcmp(s.golden, zero, sizeof(zero)) == 0)
-		return reply(c, 200, json_pack("{s:s}", "status", "processing"));
+		st = "error";
+	else if (memcmp(s.golden, zero, sizeof(zero)) == 0)
+		st = "processing";
 	mastr_hex(s.golden, sizeof(s.golden), hex);
+	wipe(&s, sizeof(s));
+	if (st != NULL)
+		return reply(c, 200, json_pack("{s:s}", "status", st));
 	return reply(c, 200, json_pack("{s:s,s:s}", "status", "success",
 	    "golden_hash", hex));
 }

@@ -1,5 +1,9 @@
 /* MASTR crypto conventions: HKDF known answer, GCM, ECDSA, ECDH, points. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mastr/crypto.h"
 #include "mastr/err.h"
@@ -131,6 +135,37 @@ points(void)
 	mastr_eckey_free(&k);
 }
 
+/* A key saved over a world-readable file ends up 0600 and loads back. */
+static void
+eckey_save_mode_and_load(void)
+{
+	mastr_eckey_t	*k = mastr_eckey_generate(), *back = NULL;
+	uint8_t		 pub[64], pub2[64];
+	char		 dir[] = "/tmp/test_mastr_crypto.XXXXXX", path[64];
+	struct stat	 st;
+	FILE		*f;
+
+	CHECK(k != NULL);
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/slot0.pem", dir);
+	CHECK((f = fopen(path, "w")) != NULL);
+	fputs("an old file that anyone may read\n", f);
+	fclose(f);
+	CHECK_INT(0, chmod(path, 0644));
+	CHECK_INT(MASTR_OK, mastr_eckey_save(k, path));
+	CHECK_INT(0, stat(path, &st));
+	CHECK_INT(0600, st.st_mode & 07777);
+	CHECK_INT(MASTR_OK, mastr_eckey_load(path, &back));
+	CHECK_INT(MASTR_OK, mastr_eckey_pub(k, pub));
+	CHECK_INT(MASTR_OK, mastr_eckey_pub(back, pub2));
+	CHECK_BYTES(pub, pub2, sizeof(pub));
+	unlink(path);
+	CHECK_INT(MASTR_ERR_IO, mastr_eckey_load(path, &back));
+	rmdir(dir);
+	mastr_eckey_free(&back);
+	mastr_eckey_free(&k);
+}
+
 static void
 hex_lower(void)
 {
@@ -149,6 +184,7 @@ main(void)
 	RUN(sign_verify);
 	RUN(share_and_session);
 	RUN(points);
+	RUN(eckey_save_mode_and_load);
 	RUN(hex_lower);
 	return test_summary();
 }
