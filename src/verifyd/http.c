@@ -238,6 +238,7 @@ route(struct vd_request *rq, bool json)
 		return start_verify(rq, 0) ? MHD_YES : answer(rq, true);
 	case VD_ROUTE_TAG:
 		if (plen >= sizeof(rq->path) || qlen >= sizeof(rq->input)) {
+			rq->res.time = (int64_t)time(NULL);
 			rq->res.verdict = VD_MALFORMED;
 			snprintf(rq->res.field, sizeof(rq->res.field), "url");
 			snprintf(rq->res.reason, sizeof(rq->res.reason),
@@ -299,6 +300,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return send_text(c, 405, "application/json",
 		    "{\"error\":\"only GET and HEAD\"}\n");
 	if (rq->oversize) {
+		rq->res.time = (int64_t)time(NULL);
 		rq->res.verdict = VD_MALFORMED;
 		snprintf(rq->res.field, sizeof(rq->res.field), "url");
 		snprintf(rq->res.reason, sizeof(rq->res.reason), "the request "
