@@ -15,6 +15,9 @@
 
 #define META_CTX	4	/* meta-read keys kept expanded per thread */
 
+static const char unknown_reason[] =
+    "no provisioned tag with this UID in the keystore";
+
 struct vd_verifier {
 	vd_tags_t		*tags;
 	ntag424_sun_ctx_t	*meta[META_CTX];
@@ -140,40 +143,47 @@ meta_ctx(vd_verifier_t *v, size_t i, const uint8_t key[16])
 	return ctx;
 }
 
-/* Try the meta-read keys on PICCData: 1 decrypted, 0 none, < 0 error. */
+/*
+ * Try the meta-read keys from *next on PICCData: 1 decrypted (*next is then
+ * the key after the one that fitted), 0 none, < 0 error. PICCDataTag is
+ * one byte, so a wrong key fits one time in 256: the caller goes on with
+ * the next key when the UID it gave is not a tag of ours.
+ */
 static int
-try_meta(vd_verifier_t *v, ntag424_sun_t *sun, size_t *nkeys)
+try_meta(vd_verifier_t *v, ntag424_sun_t *sun, size_t *next)
 {
 	uint8_t			 key[16];
 	ntag424_sun_ctx_t	*ctx;
 	int			 r = 0;
 
-	*nkeys = 0;
-	for (size_t i = 0; r == 0; i++) {
-		if (vd_tags_meta_key(v->tags, i, key) != 0)
-			break;
-		(*nkeys)++;
-		if ((ctx = meta_ctx(v, i, key)) == NULL)
+	while (r == 0 && vd_tags_meta_key(v->tags, *next, key) == 0) {
+		if ((ctx = meta_ctx(v, *next, key)) == NULL)
 			r = NTAG424_ERR_CRYPTO;
 		else if (ntag424_sun_decrypt_picc(ctx, sun) == NTAG424_OK)
 			r = 1;
+		(*next)++;
 	}
 	wipe(key, sizeof(key));
 	return r;
 }
 
-/* The UID and counter: decrypted PICCData or the plain mirrors. */
+/*
+ * The UID and counter: the plain mirrors, or PICCData decrypted with the
+ * meta-read keys from *next on. *reloaded: the keystore was read again.
+ */
 static int
-identify(vd_verifier_t *v, ntag424_sun_t *sun, struct vd_result *res)
+identify(vd_verifier_t *v, ntag424_sun_t *sun, size_t *next, bool *reloaded,
+    struct vd_result *res)
 {
-	size_t	nkeys;
-	int	r;
+	int r;
 
-	if (sun->has_uid)	/* plain {uid} and {ctr}: nothing to decrypt */
+	if (*next == 0 && sun->has_uid)
 		r = ntag424_sun_decrypt_picc(v->file, sun) == NTAG424_OK;
-	else if ((r = try_meta(v, sun, &nkeys)) == 0 &&
-	    vd_tags_reload_meta(v->tags) == NTAG424_OK)
-		r = try_meta(v, sun, &nkeys);	/* a tag provisioned since */
+	else if ((r = try_meta(v, sun, next)) == 0 && !*reloaded &&
+	    vd_tags_reload_meta(v->tags) == NTAG424_OK) {
+		*reloaded = true;	/* a tag provisioned since */
+		r = try_meta(v, sun, next);
+	}
 	if (r == 1 && sun->has_uid && sun->has_read_ctr)
 		return 1;
 	if (r == 1)
@@ -182,7 +192,7 @@ identify(vd_verifier_t *v, ntag424_sun_t *sun, struct vd_result *res)
 	if (r < 0)
 		return verdict(res, VD_KEY_UNAVAILABLE, NULL, "%s",
 		    "OpenSSL failed");
-	if (nkeys == 0)
+	if (*next == 0)
 		return verdict(res, VD_KEY_UNAVAILABLE, NULL, "no meta-read key "
 		    "to decrypt PICCData: configure a cohort key%s", "");
 	return verdict(res, VD_BAD_MAC, NULL, "PICCData does not decrypt "
@@ -228,8 +238,7 @@ authenticate(vd_verifier_t *v, ntag424_sun_t *sun, int refresh,
 			r = check_mac(v, sun, k);
 	}
 	if (k->status == VD_TAG_UNKNOWN)
-		return verdict(res, VD_UNKNOWN_TAG, NULL, "%s", "no provisioned "
-		    "tag with this UID in the keystore");
+		return verdict(res, VD_UNKNOWN_TAG, NULL, "%s", unknown_reason);
 	if (k->status == VD_TAG_NO_KEY)
 		return res->verdict = VD_KEY_UNAVAILABLE, 0;
 	if (r == NTAG424_OK)
@@ -263,15 +272,32 @@ vd_verify(vd_verifier_t *v, const char *path, const char *query,
 {
 	ntag424_sun_t		sun;
 	struct vd_tagkeys	k;
+	size_t			next = 0;
+	bool			plain, reloaded = false, unknown = false;
 	int			r = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&k, 0, sizeof(k));
 	res->time = (int64_t)time(NULL);
-	if (parse(v, path, query, qlen, &sun, res) != 1 ||
-	    identify(v, &sun, res) != 1)
+	if (parse(v, path, query, qlen, &sun, res) != 1)
 		goto out;
-	if ((r = authenticate(v, &sun, refresh, &k, res)) == 1)
+	plain = sun.has_uid;
+	for (;;) {
+		if (identify(v, &sun, &next, &reloaded, res) != 1) {
+			if (unknown)	/* no other key fits either */
+				verdict(res, VD_UNKNOWN_TAG, NULL, "%s",
+				    unknown_reason);
+			goto out;
+		}
+		r = authenticate(v, &sun, refresh, &k, res);
+		if (plain || r == 1 || res->verdict != VD_UNKNOWN_TAG)
+			break;
+		/* Maybe a wrong key that happened to fit: try the others. */
+		unknown = true;
+		res->verdict = 0;
+		res->reason[0] = '\0';
+	}
+	if (r == 1)
 		fill_valid(&sun, &k, res, adv);
 out:
 	ntag424_sun_clear(&sun);
