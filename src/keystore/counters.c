@@ -16,6 +16,24 @@ static const char advance_sql[] =
     "SET ctr = excluded.ctr, updated = excluded.updated "
     "WHERE counters.ctr < excluded.ctr";
 
+/*
+ * The same upsert fed by a SELECT that yields a row only while generation
+ * is the tag's current one. "WHERE" before "ON CONFLICT" also settles
+ * SQLite's parsing ambiguity of INSERT ... SELECT ... ON CONFLICT.
+ */
+static const char accept_sql[] =
+    "INSERT INTO counters (uid, generation, ctr, updated) "
+    "SELECT uid, generation, CAST($3 AS BIGINT), CAST($4 AS BIGINT) "
+    "FROM tags "
+    "WHERE uid = $1 AND generation = $2 AND status = 'provisioned' "
+    "ON CONFLICT (uid, generation) DO UPDATE "
+    "SET ctr = excluded.ctr, updated = excluded.updated "
+    "WHERE counters.ctr < excluded.ctr";
+
+static const char current_sql[] =
+    "SELECT 1 FROM tags WHERE uid = $1 AND generation = $2 "
+    "AND status = 'provisioned'";
+
 static int
 advance(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
     uint32_t generation, uint32_t ctr, int *outcome)
@@ -57,6 +75,70 @@ ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
 	for (i = 0; i < n; i++)
 		if ((r = advance(ks, v[i].uid, v[i].generation, v[i].ctr,
 		    &v[i].outcome)) != NTAG424_OK)
+			break;
+	if (r == NTAG424_OK)
+		r = ks_commit(ks);
+	else
+		ks_rollback(ks);
+	if (r != NTAG424_OK)
+		for (i = 0; i < n; i++)
+			v[i].outcome = 0;
+	return r;
+}
+
+/* Not advanced: a replay if the generation is current, else stale. */
+static int
+why_not(ntag424_ks_t *ks, const char *uidhex, uint32_t generation,
+    int *outcome)
+{
+	struct db_param	 p[] = { P_TEXT(uidhex), P_INT(generation) };
+	db_res_t	*res = NULL;
+	int		 r;
+
+	if ((r = ks_query(ks, "checking a tag's generation", current_sql, p, 2,
+	    &res)) != NTAG424_OK)
+		return r;
+	r = ks_next(ks, "checking a tag's generation", res);
+	ks->be->res_free(res);
+	if (r < 0)
+		return r;
+	*outcome = r == 1 ? NTAG424_KS_REPLAY : NTAG424_KS_STALE;
+	return NTAG424_OK;
+}
+
+static int
+accept_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
+{
+	char		uidhex[UID_HEX_LEN + 1];
+	struct db_param	p[] = { P_TEXT(uidhex), P_INT(a->generation),
+	    P_INT(a->ctr), P_INT(time(NULL)) };
+	int64_t		changes = 0;
+	int		r;
+
+	ks_uid_hex(a->uid, uidhex);
+	if ((r = ks_exec(ks, "accepting a read counter", accept_sql, p, 4,
+	    &changes)) != NTAG424_OK)
+		return r;
+	if (changes == 1) {
+		a->outcome = NTAG424_KS_ADVANCED;
+		return NTAG424_OK;
+	}
+	return why_not(ks, uidhex, a->generation, &a->outcome);
+}
+
+int
+ntag424_ks_counter_accept_batch(ntag424_ks_t *ks,
+    struct ntag424_ks_advance *v, size_t n)
+{
+	size_t	i;
+	int	r;
+
+	for (i = 0; i < n; i++)
+		v[i].outcome = 0;
+	if ((r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
+		return r;
+	for (i = 0; i < n; i++)
+		if ((r = accept_one(ks, &v[i])) != NTAG424_OK)
 			break;
 	if (r == NTAG424_OK)
 		r = ks_commit(ks);

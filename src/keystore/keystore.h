@@ -106,6 +106,7 @@ enum ntag424_ks_key_state {
 enum ntag424_ks_ctr_outcome {
 	NTAG424_KS_ADVANCED = 1,	/* new counter stored */
 	NTAG424_KS_REPLAY,		/* counter not above the stored one */
+	NTAG424_KS_STALE,		/* generation not the tag's current */
 };
 
 struct ntag424_ks_tag {
@@ -286,6 +287,15 @@ int ntag424_ks_counter_advance(ntag424_ks_t *ks,
  * is 0.
  */
 int ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
+    struct ntag424_ks_advance *v, size_t n);
+/*
+ * The verifier's group commit: as ntag424_ks_counter_advance_batch, but an
+ * advance is stored only while v[i].generation is the generation of a tag
+ * whose status is provisioned, checked in the same statement; otherwise
+ * v[i].outcome = NTAG424_KS_STALE (the tag was re-provisioned, reset or is
+ * unknown), so a URL of an earlier provisioning never becomes valid again.
+ */
+int ntag424_ks_counter_accept_batch(ntag424_ks_t *ks,
     struct ntag424_ks_advance *v, size_t n);
 /* The stored counter; NTAG424_ERR_NOT_FOUND if none. */
 int ntag424_ks_counter_get(ntag424_ks_t *ks,

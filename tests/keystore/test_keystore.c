@@ -532,6 +532,62 @@ race_child(int fd, int ready, int go)
 }
 
 /*
+ * The verifier's accept: only the current generation of a provisioned tag
+ * advances; an unknown tag, an old generation or a tag being reset is STALE.
+ */
+static void
+counter_accept_generation(void)
+{
+	struct ntag424_ks_advance	 v[6];
+	ntag424_ks_t			*ks;
+	uint32_t			 ctr = 0;
+
+	fresh();
+	ks = open_main();
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid_a));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_PROVISIONED));	/* generation 1 */
+	memset(v, 0, sizeof(v));
+	for (int i = 0; i < 6; i++) {
+		memcpy(v[i].uid, i == 5 ? uid_b : uid_a, 7);
+		v[i].generation = 1;
+	}
+	v[0].ctr = 3;
+	v[1].ctr = 3;			/* same tap twice in one batch */
+	v[2].ctr = 2;
+	v[3].ctr = 4;
+	v[4].ctr = 9;
+	v[4].generation = 0;		/* an earlier provisioning */
+	v[5].ctr = 1;			/* unknown tag */
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(ks, v, 6));
+	CHECK_INT(NTAG424_KS_ADVANCED, v[0].outcome);
+	CHECK_INT(NTAG424_KS_REPLAY, v[1].outcome);
+	CHECK_INT(NTAG424_KS_REPLAY, v[2].outcome);
+	CHECK_INT(NTAG424_KS_ADVANCED, v[3].outcome);
+	CHECK_INT(NTAG424_KS_STALE, v[4].outcome);
+	CHECK_INT(NTAG424_KS_STALE, v[5].outcome);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(ks, uid_a, 1, &ctr));
+	CHECK_INT(4, ctr);
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_counter_get(ks, uid_a, 0,
+	    &ctr));
+	/* Re-provisioned: generation 2 starts from 0, generation 1 is over. */
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_PROVISIONED));
+	v[0].generation = 2;
+	v[0].ctr = 1;
+	v[1].ctr = 5;
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(ks, v, 2));
+	CHECK_INT(NTAG424_KS_ADVANCED, v[0].outcome);
+	CHECK_INT(NTAG424_KS_STALE, v[1].outcome);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_RESETTING));
+	v[0].ctr = 2;
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(ks, v, 1));
+	CHECK_INT(NTAG424_KS_STALE, v[0].outcome);
+	ntag424_ks_free(&ks);
+}
+
+/*
  * Two processes on two connections race through the same counters. Each
  * tries every value in order, so each value is won by exactly one of them
  * (whoever comes first; the other sees it stored).
@@ -613,6 +669,7 @@ main(int argc, char **argv)
 	RUN(key_pending_current_flow);
 	RUN(master_and_cohort_keys);
 	RUN(counter_advance_replay_batch);
+	RUN(counter_accept_generation);
 	RUN(counter_race_two_processes);
 	ks_run_file_cases();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);

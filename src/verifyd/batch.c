@@ -1,0 +1,240 @@
+/*
+ * Group commit of counter advances. Requests queue their advance and wait
+ * (suspended, not blocking a thread); one committer thread takes all that
+ * is queued, up to batch_max, runs them in one transaction
+ * (ntag424_ks_counter_accept_batch) and only then hands back the outcomes:
+ * a `valid` verdict is never given before its counter is durable, and one
+ * fsync serves every request that arrived while the previous one ran.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "verifyd/verifyd.h"
+
+struct vd_batch {
+	ntag424_ks_t		*ks;
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct vd_advance	*head, *tail;
+	bool			 stop;
+	unsigned		 max;
+	struct ntag424_ks_advance *v;
+	struct vd_advance	**reqs;
+	bool			 accept;	/* counters in the keystore */
+	bool			 broken;	/* reopen before the next commit */
+	const struct vd_config	*conf;
+};
+
+static int open_store(vd_batch_t *, const struct vd_config *, char *, size_t);
+
+/* Take up to max queued requests (lock held). */
+static size_t
+take(vd_batch_t *b)
+{
+	size_t n = 0;
+
+	while (b->head != NULL && n < b->max) {
+		b->reqs[n] = b->head;
+		b->v[n] = b->head->a;
+		b->head = b->head->next;
+		n++;
+	}
+	if (b->head == NULL)
+		b->tail = NULL;
+	return n;
+}
+
+/* After a failure the connection may be gone (a restarted server). */
+static int
+reopen(vd_batch_t *b)
+{
+	char err[VD_REASON_MAX];
+
+	ntag424_ks_free(&b->ks);
+	if (open_store(b, b->conf, err, sizeof(err)) != NTAG424_OK) {
+		log_msg(PLOG_ERROR, "%s", err);
+		return NTAG424_ERR_STORE;
+	}
+	b->broken = false;
+	return NTAG424_OK;
+}
+
+static void
+commit(vd_batch_t *b, size_t n)
+{
+	int r;
+
+	if (b->broken && reopen(b) != NTAG424_OK)
+		r = NTAG424_ERR_STORE;
+	else
+		r = b->accept ? ntag424_ks_counter_accept_batch(b->ks, b->v, n) :
+	    ntag424_ks_counter_advance_batch(b->ks, b->v, n);
+	if (r != NTAG424_OK) {
+		log_msg(PLOG_ERROR, "counter store: %s", b->ks != NULL ?
+		    ntag424_ks_errmsg(b->ks) : "not open");
+		vd_metrics_store_error();
+		b->broken = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct vd_advance *a = b->reqs[i];
+
+		a->a.outcome = b->v[i].outcome;
+		a->err = r;
+		if (r != NTAG424_OK)
+			snprintf(a->errmsg, sizeof(a->errmsg), "the counter "
+			    "store failed, nothing was accepted: %s",
+			    b->ks != NULL ? ntag424_ks_errmsg(b->ks) :
+			    "cannot reconnect");
+		a->done(a, a->arg);	/* a may be gone after this */
+	}
+}
+
+static void *
+committer(void *arg)
+{
+	vd_batch_t	*b = arg;
+	size_t		 n;
+
+	pthread_mutex_lock(&b->lock);
+	for (;;) {
+		while (b->head == NULL && !b->stop)
+			pthread_cond_wait(&b->cond, &b->lock);
+		if (b->head == NULL && b->stop)
+			break;
+		n = take(b);
+		pthread_mutex_unlock(&b->lock);
+		commit(b, n);
+		pthread_mutex_lock(&b->lock);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+void
+vd_batch_submit(vd_batch_t *b, struct vd_advance *a)
+{
+	a->next = NULL;
+	pthread_mutex_lock(&b->lock);
+	if (b->tail != NULL)
+		b->tail->next = a;
+	else
+		b->head = a;
+	b->tail = a;
+	pthread_cond_signal(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+}
+
+struct waiter {
+	pthread_mutex_t	lock;
+	pthread_cond_t	cond;
+	bool		done;
+};
+
+static void
+wake(struct vd_advance *a, void *arg)
+{
+	struct waiter *w = arg;
+
+	(void)a;
+	pthread_mutex_lock(&w->lock);
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+vd_batch_run(vd_batch_t *b, struct vd_advance *a)
+{
+	struct waiter w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+	    false };
+
+	a->done = wake;
+	a->arg = &w;
+	vd_batch_submit(b, a);
+	pthread_mutex_lock(&w.lock);
+	while (!w.done)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+}
+
+static int
+open_store(vd_batch_t *b, const struct vd_config *c, char *err,
+    size_t errlen)
+{
+	struct ntag424_ks_opts	o = { c->counter_db != NULL ? c->counter_db :
+	    c->db, c->kek_file, NTAG424_KS_NO_KEK, 0 };
+	int			r;
+
+	if (c->counter_db == NULL)
+		o.flags |= NTAG424_KS_NO_CREATE;
+	if ((b->ks = ntag424_ks_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NTAG424_ERR_NOMEM;
+	}
+	if ((r = ntag424_ks_open(b->ks, &o)) != NTAG424_OK)
+		snprintf(err, errlen, "counter store: %s",
+		    ntag424_ks_errmsg(b->ks));
+	return r;
+}
+
+int
+vd_batch_start(vd_batch_t **bp, const struct vd_config *c, char *err,
+    size_t errlen)
+{
+	vd_batch_t	*b;
+	int		 r;
+
+	*bp = NULL;
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NTAG424_ERR_NOMEM;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->cond, NULL);
+	b->max = c->batch_max > 0 ? c->batch_max : VD_BATCH_MAX;
+	b->accept = c->counter_db == NULL;
+	b->conf = c;
+	if ((b->v = calloc(b->max, sizeof(*b->v))) == NULL ||
+	    (b->reqs = calloc(b->max, sizeof(*b->reqs))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		r = NTAG424_ERR_NOMEM;
+		goto fail;
+	}
+	if ((r = open_store(b, c, err, errlen)) != NTAG424_OK)
+		goto fail;
+	if (pthread_create(&b->thread, NULL, committer, b) != 0) {
+		snprintf(err, errlen, "cannot start the committer thread");
+		r = NTAG424_ERR_NOMEM;
+		goto fail;
+	}
+	*bp = b;
+	return NTAG424_OK;
+fail:
+	ntag424_ks_free(&b->ks);
+	free(b->v);
+	free(b->reqs);
+	free(b);
+	return r;
+}
+
+void
+vd_batch_stop(vd_batch_t **bp)
+{
+	vd_batch_t *b;
+
+	if (bp == NULL || (b = *bp) == NULL)
+		return;
+	pthread_mutex_lock(&b->lock);
+	b->stop = true;
+	pthread_cond_signal(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+	pthread_join(b->thread, NULL);
+	ntag424_ks_free(&b->ks);
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->cond);
+	free(b->v);
+	free(b->reqs);
+	free(b);
+	*bp = NULL;
+}

@@ -1,0 +1,105 @@
+/* Prometheus text format: requests by verdict, latency, store errors. */
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "verifyd/verifyd.h"
+
+/* Upper bounds of the latency buckets, in seconds. */
+static const double bounds[] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0 };
+#define NBOUNDS (sizeof(bounds) / sizeof(bounds[0]))
+
+static atomic_ulong	by_verdict[VD_NVERDICTS];
+static atomic_ulong	buckets[NBOUNDS + 1];
+static atomic_ulong	sum_us;
+static atomic_ulong	store_errors;
+
+void
+vd_metrics_count(int verdict, double seconds)
+{
+	size_t i;
+
+	if (verdict >= 0 && verdict < VD_NVERDICTS)
+		atomic_fetch_add(&by_verdict[verdict], 1);
+	for (i = 0; i < NBOUNDS && seconds > bounds[i]; i++)
+		continue;
+	atomic_fetch_add(&buckets[i], 1);
+	atomic_fetch_add(&sum_us, (unsigned long)(seconds * 1e6));
+}
+
+void
+vd_metrics_store_error(void)
+{
+	atomic_fetch_add(&store_errors, 1);
+}
+
+static int put(char **, size_t *, size_t *, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Append to a growing buffer; -1 if out of memory. */
+static int
+put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+	int	 n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return -1;
+		if ((size_t)n < *cap - *len) {
+			*len += (size_t)n;
+			return 0;
+		}
+		if ((p = realloc(*buf, *cap * 2)) == NULL)
+			return -1;
+		*buf = p;
+		*cap *= 2;
+	}
+}
+
+char *
+vd_metrics_text(size_t *lenp)
+{
+	size_t		 len = 0, cap = 2048, i;
+	unsigned long	 cum = 0;
+	char		*buf;
+	int		 r = 0;
+
+	if ((buf = malloc(cap)) == NULL)
+		return NULL;
+	r |= put(&buf, &len, &cap, "# HELP verifyd_requests_total Verified "
+	    "URLs by verdict.\n# TYPE verifyd_requests_total counter\n");
+	for (i = 0; i < VD_NVERDICTS; i++)
+		r |= put(&buf, &len, &cap, "verifyd_requests_total{verdict=\"%s\"}"
+		    " %lu\n", vd_verdict_name((int)i),
+		    atomic_load(&by_verdict[i]));
+	r |= put(&buf, &len, &cap, "# HELP verifyd_request_seconds Time from "
+	    "request to verdict.\n# TYPE verifyd_request_seconds histogram\n");
+	for (i = 0; i <= NBOUNDS; i++) {
+		cum += atomic_load(&buckets[i]);
+		if (i < NBOUNDS)
+			r |= put(&buf, &len, &cap, "verifyd_request_seconds_bucket"
+			    "{le=\"%g\"} %lu\n", bounds[i], cum);
+		else
+			r |= put(&buf, &len, &cap, "verifyd_request_seconds_bucket"
+			    "{le=\"+Inf\"} %lu\n", cum);
+	}
+	r |= put(&buf, &len, &cap, "verifyd_request_seconds_sum %.6f\n"
+	    "verifyd_request_seconds_count %lu\n",
+	    (double)atomic_load(&sum_us) / 1e6, cum);
+	r |= put(&buf, &len, &cap, "# HELP verifyd_store_errors_total Failed "
+	    "counter commits.\n# TYPE verifyd_store_errors_total counter\n"
+	    "verifyd_store_errors_total %lu\n", atomic_load(&store_errors));
+	if (r != 0) {
+		free(buf);
+		return NULL;
+	}
+	*lenp = len;
+	return buf;
+}

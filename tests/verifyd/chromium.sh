@@ -1,0 +1,42 @@
+#!/bin/sh
+# The landing page in headless Chromium: a valid and a replayed URL,
+# screenshots kept in the test's temp dir, the visible verdict asserted
+# from the rendered DOM.
+VERIFYD=$1 FIXTURE=$2
+command -v chromium >/dev/null || { echo "no chromium"; exit 77; }
+KEEP_DIR=1
+. "$(dirname "$0")/lib.sh"
+# Keep only the screenshots (no keys, no keystore) after the run.
+trap 'stop_server; find "$DIR" -mindepth 1 -maxdepth 1 ! -name "*.png" -exec rm -rf {} +' EXIT
+
+fx() { "$FIXTURE" "$@" || { echo "FAIL fixture $*"; exit 1; }; }
+SC=$(fx provision "$DB" "$KEK" self-checkout "$DIR/sc.tag")
+fx tap "$DIR/sc.tag" 2 >"$DIR/sc.urls"
+start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout
+
+chrome() {
+	timeout 30 chromium --headless --no-sandbox --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$(mktemp -d "$DIR/chrome.XXXXXX")" "$@" 2>>"$DIR/chrome.log"
+}
+
+U1=$BASE$(pq "$(sed -n 1p "$DIR/sc.urls")")
+U2=$BASE$(pq "$(sed -n 2p "$DIR/sc.urls")")
+# Each load is a tap: the first tap's page is shot, the second tap's DOM
+# is read twice (genuine, then already used), then shot as a replay.
+chrome --screenshot="$DIR/valid.png" --window-size=390,844 "$U1" >/dev/null
+chrome --dump-dom "$U2" >"$DIR/first.html"
+chrome --dump-dom "$U2" >"$DIR/second.html"
+chrome --screenshot="$DIR/replay.png" --window-size=390,844 "$U2" >/dev/null
+
+grep -q '<h1 id="verdict">Genuine</h1>' "$DIR/first.html" && ok chromium_genuine ||
+    bad "chromium_genuine: $(cat "$DIR/first.html")"
+grep -q '<h1 id="verdict">Already used</h1>' "$DIR/second.html" &&
+    ok chromium_already_used || bad "chromium_already_used"
+for f in valid replay; do
+	[ -s "$DIR/$f.png" ] && [ "$(head -c 4 "$DIR/$f.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ] &&
+	    ok "screenshot $DIR/$f.png" || bad "screenshot $f: $(tail -3 "$DIR/chrome.log")"
+done
+echo "screenshots: $DIR/valid.png $DIR/replay.png"
+finish

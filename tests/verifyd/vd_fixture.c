@@ -1,0 +1,306 @@
+/*
+ * Test fixture for ntag424-verifyd: fills a keystore and makes real tapped
+ * URLs with the emulated tag.
+ *
+ *   vd_fixture an12196 DB KEK
+ *       the AN12196 SUN-2/SUN-3 tags (zero keys, random key source) and
+ *       cohort key "an12196" = zero (ntag424-vectors.md section 4)
+ *   vd_fixture provision DB KEK PRESET STATE [UIDHEX]
+ *       provision an emulated factory tag through libntag424 (EV2 session
+ *       with key 0, NDEF, ChangeFileSettings, ChangeKey 1, 3, then 0) and
+ *       record it in the keystore as provisioning does; the tag is saved to
+ *       STATE. PRESET: game-coin (random keys 0, 1, 3) or self-checkout
+ *       (seed 004: key 1 the cohort key "self-checkout", 0/2/3/4
+ *       diversified with AN10922 from the master key)
+ *   vd_fixture tap STATE N
+ *       read the NDEF file N times as a phone does (power cycle, select,
+ *       ISOReadBinary) and print each URL on its own line
+ *   vd_fixture status DB KEK UIDHEX STATUS
+ *       set the tag's keystore status (provisioned again = re-provisioned)
+ *
+ * Key diversification uses the keystore's convention (keystore.h):
+ * M = UID || KeyNo || "provisio", written here independently of tags.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hex.h"
+#include "common/prim.h"
+#include "emu/emu.h"
+#include "emu/emu_io.h"
+#include "keystore/keystore.h"
+#include "ntag424.h"
+
+#define GAME_COIN	"https://coins.example/c?picc={picc}&cmac={mac}"
+/* Seed 004: PICC at 0x22, MAC input from 0x22, MAC at 0x48. */
+#define SELF_CHECKOUT	"https://werkstattwaedi.ch/tag?picc={macin}{picc}" \
+			"&cmac={mac}"
+/* ntag424-vectors.md section 4 (AN12196 SUN-2, SUN-3). */
+#define T_SUN2	"https://ntag.nxp.com/424?e={picc}&c={mac}"
+#define T_SUN3	"https://my424dna.com/?picc_data={picc}&enc={macin}" \
+		"{enc:xxxxxxxxxxxxxxxx}&cmac={mac}"
+
+static int
+die(const char *what, int r, ntag424_ks_t *ks)
+{
+	fprintf(stderr, "vd_fixture: %s: %s %s\n", what, ntag424_strerror(r),
+	    ks != NULL ? ntag424_ks_errmsg(ks) : "");
+	exit(1);
+}
+
+static ntag424_ks_t *
+ks_open(const char *db, const char *kek)
+{
+	struct ntag424_ks_opts	 o = { db, kek, 0, 0 };
+	ntag424_ks_t		*ks = ntag424_ks_new();
+	int			 r;
+
+	if (ks == NULL || (r = ntag424_ks_open(ks, &o)) != NTAG424_OK)
+		die("open keystore", ks == NULL ? NTAG424_ERR_NOMEM : r, ks);
+	return ks;
+}
+
+static void
+store_key(ntag424_ks_t *ks, const uint8_t uid[7], int keyno,
+    const uint8_t key[16], uint8_t version)
+{
+	int r;
+
+	if ((r = ntag424_ks_key_intend(ks, uid, keyno, key, version)) != 0 ||
+	    (r = ntag424_ks_key_mark_sent(ks, uid, keyno)) != 0 ||
+	    (r = ntag424_ks_key_applied(ks, uid, keyno)) != 0)
+		die("store key", r, ks);
+}
+
+static void
+record_tag(ntag424_ks_t *ks, const uint8_t uid[7], const char *name,
+    const char *tmpl, int source, uint32_t master_version)
+{
+	int r;
+
+	if ((r = ntag424_ks_tag_create(ks, uid)) != 0 ||
+	    (r = ntag424_ks_tag_set_plan(ks, uid, name, tmpl, source,
+	    master_version)) != 0 ||
+	    (r = ntag424_ks_tag_set_status(ks, uid, NTAG424_KS_PROVISIONED)) !=
+	    0)
+		die("record tag", r, ks);
+}
+
+static int
+an12196(const char *db, const char *kek)
+{
+	static const uint8_t	zero[16];
+	ntag424_ks_t		*ks = ks_open(db, kek);
+	uint8_t			uid[7];
+	uint32_t		v;
+	int			r;
+
+	if ((r = ntag424_ks_cohort_put(ks, "an12196", zero, &v)) != 0)
+		die("cohort", r, ks);
+	hex_decode("04DE5F1EACC040", uid, 7);
+	record_tag(ks, uid, "sun-2", T_SUN2, NTAG424_KS_SRC_RANDOM, 0);
+	store_key(ks, uid, 3, zero, 1);
+	hex_decode("04958CAA5C5E80", uid, 7);
+	record_tag(ks, uid, "sun-3", T_SUN3, NTAG424_KS_SRC_RANDOM, 0);
+	store_key(ks, uid, 3, zero, 1);
+	ntag424_ks_free(&ks);
+	return 0;
+}
+
+static void
+diversify(const uint8_t master[16], const uint8_t uid[7], int keyno,
+    uint8_t out[16])
+{
+	uint8_t m[16];
+
+	memcpy(m, uid, 7);
+	m[7] = (uint8_t)keyno;
+	memcpy(m + 8, "provisio", 8);
+	if (ntag424_kdf_an10922(master, m, sizeof(m), out) != NTAG424_OK)
+		die("kdf", NTAG424_ERR_CRYPTO, NULL);
+}
+
+/* The preset's keys 0..4 and template; keys[k] zero if not changed. */
+static const char *
+preset_keys(ntag424_ks_t *ks, const char *preset, const uint8_t uid[7],
+    uint8_t keys[5][16], bool change[5], int *source, uint32_t *mver,
+    ntag424_template_opts_t *opts)
+{
+	uint8_t		master[16];
+	uint32_t	v;
+	int		created, r;
+
+	memset(keys, 0, 5 * 16);
+	ntag424_template_opts_init(opts);
+	if (strcmp(preset, "game-coin") == 0) {
+		for (int k = 0; k < 5; k++)
+			change[k] = k == 0 || k == 1 || k == 3;
+		for (int k = 0; k < 5; k++)
+			if (change[k] && random_bytes(keys[k], 16) != 0)
+				die("random", NTAG424_ERR_CRYPTO, NULL);
+		*source = NTAG424_KS_SRC_RANDOM;
+		*mver = 0;
+		return GAME_COIN;
+	}
+	if ((r = ntag424_ks_master_latest(ks, master, mver, &created)) != 0 ||
+	    (r = ntag424_ks_cohort_latest(ks, "self-checkout", keys[1], &v,
+	    &created)) != 0)
+		die("master/cohort", r, ks);
+	for (int k = 0; k < 5; k++) {
+		change[k] = true;
+		if (k != 1)
+			diversify(master, uid, k, keys[k]);
+	}
+	wipe(master, sizeof(master));
+	*source = NTAG424_KS_SRC_DIVERSIFIED;
+	/* Seed 004: AccessRights E0 E0, SDMAccessRights FE 13. */
+	opts->access.read = NTAG424_AR_FREE;
+	opts->access.write = 0;
+	opts->access.read_write = NTAG424_AR_FREE;
+	opts->access.change = 0;
+	opts->ctr_ret = NTAG424_AR_FREE;
+	return SELF_CHECKOUT;
+}
+
+static void
+check(const char *what, int r)
+{
+	if (r != NTAG424_OK)
+		die(what, r, NULL);
+}
+
+/* Library calls only: the engine's order, key 0 last. */
+static void
+personalise(emu_t *emu, const ntag424_template_t *t, uint8_t keys[5][16],
+    const bool change[5], uint8_t version)
+{
+	static const uint8_t	 zero[16];
+	ntag424_dev_t		*dev = ntag424_dev_new();
+
+	if (dev == NULL)
+		die("dev", NTAG424_ERR_NOMEM, NULL);
+	check("attach", ntag424_emu_attach(dev, emu));
+	check("select", ntag424_select_application(dev));
+	check("auth", ntag424_auth_ev2_first(dev, 0, zero));
+	check("write ndef", ntag424_data_write(dev, NTAG424_FILE_NDEF,
+	    NTAG424_COMM_PLAIN, 0, ntag424_template_ndef_ptr(t),
+	    ntag424_template_ndef_len(t)));
+	check("file settings", ntag424_file_settings_change(dev,
+	    NTAG424_FILE_NDEF, ntag424_template_settings(t)));
+	for (uint8_t k = 1; k < 5; k++)
+		if (change[k])
+			check("change key", ntag424_key_change(dev, k, keys[k],
+			    version, zero));
+	check("change key 0", ntag424_key_change(dev, 0, keys[0], version,
+	    NULL));
+	ntag424_dev_free(&dev);
+}
+
+static int
+provision(const char *db, const char *kek, const char *preset,
+    const char *state, const char *uidhex)
+{
+	ntag424_ks_t		*ks = ks_open(db, kek);
+	ntag424_template_t	*t = ntag424_template_new();
+	ntag424_template_opts_t	 opts;
+	emu_t			*emu;
+	uint8_t			 uid[7], keys[5][16];
+	bool			 change[5];
+	char			 hex[15];
+	const char		*tmpl;
+	uint32_t		 mver;
+	int			 source;
+
+	if (uidhex != NULL && hex_decode_str(uidhex, uid, 7) != 0)
+		die("uid", NTAG424_ERR_ARG, NULL);
+	if ((emu = emu_new(uidhex != NULL ? uid : NULL)) == NULL || t == NULL)
+		die("emu", NTAG424_ERR_NOMEM, NULL);
+	memcpy(uid, emu_persist(emu)->uid, 7);
+	tmpl = preset_keys(ks, preset, uid, keys, change, &source, &mver, &opts);
+	if (ntag424_template_compile(t, tmpl, &opts) != NTAG424_OK)
+		die(ntag424_template_error(t, NULL), NTAG424_ERR_TEMPLATE, NULL);
+	personalise(emu, t, keys, change, 1);
+	record_tag(ks, uid, preset, tmpl, source, mver);
+	if (source == NTAG424_KS_SRC_RANDOM)
+		for (int k = 0; k < 5; k++)
+			if (change[k])
+				store_key(ks, uid, k, keys[k], 1);
+	wipe(keys, sizeof(keys));
+	check("save", emu_save(emu, state));
+	hex_encode(uid, 7, hex);
+	printf("%s\n", hex);
+	emu_free(&emu);
+	ntag424_template_free(&t);
+	ntag424_ks_free(&ks);
+	return 0;
+}
+
+/* NDEF URI record (NFC Forum URI RTD): prefix code, then the rest. */
+static void
+print_url(const uint8_t *f, size_t n)
+{
+	static const char *const prefix[] = { "", "http://www.",
+	    "https://www.", "http://", "https://" };
+	size_t nlen;
+
+	if (n < 7 || (nlen = (size_t)f[0] << 8 | f[1]) + 2 > n || nlen < 5 ||
+	    f[6] > 4)
+		die("ndef", NTAG424_ERR_MALFORMED, NULL);
+	printf("%s%.*s\n", prefix[f[6]], (int)(nlen + 2 - 7), f + 7);
+}
+
+static int
+tap(const char *state, int n)
+{
+	emu_t		*emu = NULL;
+	ntag424_dev_t	*dev = ntag424_dev_new();
+	uint8_t		 file[NTAG424_NDEF_FILE_SIZE];
+	size_t		 got;
+
+	check("load", emu_load(&emu, state, 0, NULL));
+	check("attach", ntag424_emu_attach(dev, emu));
+	for (int i = 0; i < n; i++) {
+		emu_power_cycle(emu);
+		check("select", ntag424_select_application(dev));
+		check("select ndef", ntag424_select_file(dev, NTAG424_FID_NDEF));
+		check("read", ntag424_iso_read_binary(dev, 0, file,
+		    sizeof(file), &got));
+		print_url(file, got);
+	}
+	check("save", emu_save(emu, state));
+	ntag424_dev_free(&dev);
+	emu_free(&emu);
+	return 0;
+}
+
+static int
+status(const char *db, const char *kek, const char *uidhex, const char *st)
+{
+	ntag424_ks_t	*ks = ks_open(db, kek);
+	uint8_t		 uid[7];
+	int		 s = ntag424_ks_status_parse(st), r;
+
+	if (hex_decode_str(uidhex, uid, 7) != 0 || s < 0)
+		die("arguments", NTAG424_ERR_ARG, NULL);
+	if ((r = ntag424_ks_tag_set_status(ks, uid, s)) != 0)
+		die("status", r, ks);
+	ntag424_ks_free(&ks);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "an12196") == 0)
+		return an12196(argv[2], argv[3]);
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "provision") == 0)
+		return provision(argv[2], argv[3], argv[4], argv[5],
+		    argc == 7 ? argv[6] : NULL);
+	if (argc == 4 && strcmp(argv[1], "tap") == 0)
+		return tap(argv[2], atoi(argv[3]));
+	if (argc == 6 && strcmp(argv[1], "status") == 0)
+		return status(argv[2], argv[3], argv[4], argv[5]);
+	fprintf(stderr, "usage: see the comment at the top of vd_fixture.c\n");
+	return 2;
+}
