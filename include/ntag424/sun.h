@@ -87,8 +87,10 @@ int ntag424_sun_ctx_set_file_key(ntag424_sun_ctx_t *ctx,
     const uint8_t key[16]);
 
 /*
- * Parse url (len bytes, need not be NUL-terminated) against t into *sun
- * (which is cleared first). url is either the whole URL the phone opened,
+ * Parse url (len bytes, need not be NUL-terminated) against t into *sun,
+ * whose results, parsed fields and field/reason are reset first and whose
+ * file data from an earlier URL is wiped (*sun may be reused from one URL
+ * to the next without ntag424_sun_clear in between). url is either the whole URL the phone opened,
  * whose part before '?' must match the template's (a whole URL starts
  * with "scheme:"), or what an HTTP server gets: the query string, with or
  * without a leading '?' or a "/path?" in front (the path is then the

@@ -119,20 +119,68 @@ static const uint8_t hex_plus1[256] = {
 	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
 };
 
-/* 2n hex characters to n bytes by table, without a branch per digit. */
+#define ONES	0x0101010101010101ULL	/* one in every byte of a word */
+#define HIGH	0x8080808080808080ULL	/* bit 7 of every byte */
+
+/* Spelled out byte by byte: compilers turn this into one load. */
+static uint64_t
+load_le64(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+	    (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
+	    (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+	    (uint64_t)p[7] << 56;
+}
+
+/*
+ * Eight hex characters to four bytes, all lanes at once. Per byte c (bit 7
+ * clear, so that adding up to 7Fh never carries into the next byte): a
+ * digit iff (c ^ 30h) < 10, a letter iff ((c | 20h) ^ 60h) is 1 to 6; its
+ * value is (c & 0Fh) + 9 * bit 6 of c. Returns bit 7 set in the lane of
+ * every character that is not a hex digit.
+ */
+static uint64_t
+unhex8(const char *s, uint8_t out[4])
+{
+	uint64_t w = load_le64(s);
+	uint64_t x = w & ~HIGH;
+	uint64_t d = x ^ 0x30 * ONES;
+	uint64_t l = (x | 0x20 * ONES) ^ 0x60 * ONES;
+	uint64_t ok = ~(d + 0x76 * ONES) |
+	    ((l + 0x7f * ONES) & ~(l + 0x79 * ONES));
+	uint64_t v = (x & 0x0f * ONES) + ((x >> 6) & ONES) * 9;
+
+	/* Even lane 2i gets (v[2i] << 4 | v[2i+1]); then pack those four. */
+	v = (v << 4 | v >> 8) & 0x00ff00ff00ff00ffULL;
+	v = (v | v >> 8) & 0x0000ffff0000ffffULL;
+	v |= v >> 16;
+	out[0] = (uint8_t)v;
+	out[1] = (uint8_t)(v >> 8);
+	out[2] = (uint8_t)(v >> 16);
+	out[3] = (uint8_t)(v >> 24);
+	return (w | ~ok) & HIGH;
+}
+
+/* 2n hex characters to n bytes, without a branch per digit. */
 static int
 unhex(const char *s, uint8_t *out, size_t n)
 {
-	unsigned bad = 0;
+	uint64_t	bad = 0;
+	size_t		i = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (; i + 4 <= n; i += 4)
+		bad |= unhex8(s + 2 * i, out + i);
+	for (; i < n; i++) {
 		unsigned hi = hex_plus1[(unsigned char)s[2 * i]];
 		unsigned lo = hex_plus1[(unsigned char)s[2 * i + 1]];
 
-		bad |= (hi - 1) | (lo - 1);	/* wraps above 0xFF if 0 */
+		/* hi or lo 0 wraps to all ones, above the digit's 4 bits. */
+		bad |= ((hi - 1) | (lo - 1)) & ~0x0fU;
 		out[i] = (uint8_t)((hi - 1) << 4 | ((lo - 1) & 0x0f));
 	}
-	return bad > 0xff ? -1 : 0;
+	return bad != 0 ? -1 : 0;
 }
 
 /* Store the decoded bytes of one placeholder. */
@@ -352,6 +400,30 @@ is_full_url(const char *url, size_t q)
 	return i > 0 && i < q && url[i] == ':';
 }
 
+/*
+ * Every result and every parsed field back to empty, file data wiped. Not
+ * the whole struct: enc[] is never read past enc_len nor reason[] past its
+ * NUL, neither holds a secret, and a memset of all 450 bytes (rep stos)
+ * was 15 ns, 6% of a verification.
+ */
+static void
+reset(ntag424_sun_t *sun, const ntag424_template_t *t)
+{
+	memset(sun->uid, 0, sizeof(sun->uid));
+	sun->has_uid = false;
+	sun->read_ctr = 0;
+	sun->has_read_ctr = false;
+	wipe(sun->file_data, sizeof(sun->file_data));
+	sun->file_data_len = 0;
+	sun->field[0] = '\0';
+	sun->reason[0] = '\0';
+	memset(sun->picc_enc, 0, sizeof(sun->picc_enc));
+	sun->enc_len = 0;
+	memset(sun->mac, 0, sizeof(sun->mac));
+	sun->tpl = t;
+	sun->state = SUN_EMPTY;
+}
+
 int
 ntag424_sun_parse(const ntag424_template_t *t, const char *url, size_t len,
     ntag424_sun_t *sun)
@@ -362,9 +434,7 @@ ntag424_sun_parse(const ntag424_template_t *t, const char *url, size_t len,
 
 	if (t == NULL || url == NULL || sun == NULL || t->ndef_len == 0)
 		return NTAG424_ERR_ARG;
-	/* Re-initialise (the caller wipes with ntag424_sun_clear when done). */
-	memset(sun, 0, sizeof(*sun));
-	sun->tpl = t;
+	reset(sun, t);
 	if ((r = split_input(sun, t, url, &len, &q)) != NTAG424_OK)
 		return r;
 	full = is_full_url(url, q);

@@ -90,6 +90,7 @@ sun_cmac_cleanup(sun_cmac_t *c)
 	OPENSSL_cleanse(c->k2, sizeof(c->k2));
 }
 
+/* Spelled out byte by byte: compilers turn these into one load or store. */
 static uint64_t
 load_be64(const uint8_t *p)
 {
@@ -112,75 +113,80 @@ store_be64(uint8_t *p, uint64_t v)
 	p[7] = (uint8_t)v;
 }
 
-/* RFC 4493 2.3: multiply by x in GF(2^128), Rb = 0x87; branch-free. */
+/*
+ * RFC 4493 2.3: multiply by x in GF(2^128), Rb = 0x87; branch-free. Both
+ * halves are read before either is written: in may equal out.
+ */
 static void
 dbl(const uint8_t in[BLK], uint8_t out[BLK])
 {
 	uint64_t hi = load_be64(in), lo = load_be64(in + 8);
-	uint64_t carry = hi >> 63;
+	uint64_t rb = 0x87 & (0 - (hi >> 63));
 
 	store_be64(out, hi << 1 | lo >> 63);
-	store_be64(out + 8, lo << 1 ^ (0x87 & (0 - carry)));
+	store_be64(out + 8, lo << 1 ^ rb);
 }
 
-/* x ^= y, 16 bytes, as two words. */
+/*
+ * x ^= y, 16 bytes. A plain byte loop of fixed length: compilers make it
+ * one 16-byte vector operation, whose store the next cipher call can load
+ * in one piece (two 8-byte stores read back as one 16-byte load stall).
+ */
 static void
-xor16(uint8_t *x, const uint8_t *y)
+xor16(uint8_t *restrict x, const uint8_t *restrict y)
 {
-	uint64_t a[2], b[2];
-
-	memcpy(a, x, BLK);
-	memcpy(b, y, BLK);
-	a[0] ^= b[0];
-	a[1] ^= b[1];
-	memcpy(x, a, BLK);
+	for (size_t i = 0; i < BLK; i++)
+		x[i] ^= y[i];
 }
 
+/* L = E(K, 0) is computed in k1 and doubled in place: no copy to wipe. */
 int
 sun_cmac_set_key(sun_cmac_t *c, const uint8_t key[16])
 {
 	static const uint8_t zero[BLK];
-	uint8_t l[BLK];
-	int r = -1;
 
 	if (sun_aes_set_key(&c->aes, key) != 0 ||
-	    sun_aes_block(&c->aes, zero, l) != 0)
-		goto fail;
-	dbl(l, c->k1);
+	    sun_aes_block(&c->aes, zero, c->k1) != 0) {
+		OPENSSL_cleanse(c->k1, sizeof(c->k1));
+		OPENSSL_cleanse(c->k2, sizeof(c->k2));
+		return -1;
+	}
+	dbl(c->k1, c->k1);
 	dbl(c->k1, c->k2);
-	r = 0;
-fail:
-	OPENSSL_cleanse(l, sizeof(l));
-	return r;
+	return 0;
 }
 
-/* RFC 4493 2.4: CBC-MAC, last block XOR K1 (complete) or padded XOR K2. */
+/*
+ * RFC 4493 2.4: CBC-MAC, last block XOR K1 (complete) or padded XOR K2.
+ * The chaining value lives in mac itself: every intermediate value, and
+ * the last block with the subkey in it, is overwritten by the tag, which
+ * the caller owns (and wipes when it is a key). No local copy to wipe.
+ */
 int
 sun_cmac(sun_cmac_t *c, const uint8_t *msg, size_t len, uint8_t mac[16])
 {
-	uint8_t	st[2][BLK] = { { 0 } };		/* chaining value, last block */
-	size_t	full = len == 0 ? 0 : (len - 1) / BLK;	/* blocks before the last */
-	size_t	rest = len - full * BLK;
-	int	r = -1;
+	size_t full = len == 0 ? 0 : (len - 1) / BLK;	/* blocks before the last */
+	size_t rest = len - full * BLK;
 
+	memset(mac, 0, BLK);
 	for (size_t b = 0; b < full; b++) {
-		xor16(st[0], msg + b * BLK);
-		if (sun_aes_block(&c->aes, st[0], st[0]) != 0)
+		xor16(mac, msg + b * BLK);
+		if (sun_aes_block(&c->aes, mac, mac) != 0)
 			goto fail;
 	}
-	if (rest > 0)
-		memcpy(st[1], msg + full * BLK, rest);
 	if (rest == BLK) {
-		xor16(st[1], c->k1);
+		xor16(mac, msg + full * BLK);
+		xor16(mac, c->k1);
 	} else {
-		st[1][rest] = 0x80;
-		xor16(st[1], c->k2);
+		for (size_t i = 0; i < rest; i++)
+			mac[i] ^= msg[full * BLK + i];
+		mac[rest] ^= 0x80;
+		xor16(mac, c->k2);
 	}
-	xor16(st[0], st[1]);
-	if (sun_aes_block(&c->aes, st[0], mac) != 0)
+	if (sun_aes_block(&c->aes, mac, mac) != 0)
 		goto fail;
-	r = 0;
+	return 0;
 fail:
-	OPENSSL_cleanse(st, sizeof(st));
-	return r;
+	OPENSSL_cleanse(mac, BLK);
+	return -1;
 }

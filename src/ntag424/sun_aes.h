@@ -41,6 +41,7 @@ int sun_cmac_init(sun_cmac_t *c);
 void sun_cmac_cleanup(sun_cmac_t *c);
 /* Expand key and derive K1, K2 (RFC 4493 2.3). */
 int sun_cmac_set_key(sun_cmac_t *c, const uint8_t key[16]);
+/* mac must not overlap msg; on failure it is wiped. */
 int sun_cmac(sun_cmac_t *c, const uint8_t *msg, size_t len, uint8_t mac[16]);
 
 #endif

@@ -387,6 +387,126 @@ out:
 	ntag424_template_free(&t);
 }
 
+static int
+is_hex(unsigned c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+/* The digit of the URL's value at offset off, as the parser stored it. */
+static unsigned
+stored_digit(const ntag424_sun_t *sun, char name, size_t off)
+{
+	size_t	i = off / 2;
+	uint8_t	b;
+
+	switch (name) {
+	case 'p':
+		b = sun->picc_enc[i];
+		break;
+	case 'u':
+		b = sun->uid[i];
+		break;
+	case 'c':	/* NT4H2421Gx 9.3.1: MSB first */
+		b = (uint8_t)(sun->read_ctr >> (8 * (2 - i)));
+		break;
+	default:
+		b = sun->mac[i];
+		break;
+	}
+	return off % 2 == 0 ? b >> 4 : b & 0x0f;
+}
+
+/* Each URL character in turn at every hex position of good. */
+static void
+hex_positions(const char *text, const char *good)
+{
+	ntag424_template_t *t = tpl(text);
+	size_t len = strlen(good), q = (size_t)(strchr(good, '?') - good);
+	ntag424_sun_t sun;
+	char url[128];
+
+	CHECK_INT(NTAG424_OK, ntag424_sun_parse(t, good, len, &sun));
+	for (size_t at = q + 1, vstart = 0; at < len; at++) {
+		if (good[at] == '&' || good[at] == '=') {
+			vstart = good[at] == '=' ? at + 1 : 0;
+			continue;
+		}
+		if (vstart == 0)
+			continue;	/* in a name */
+		for (unsigned c = 0x21; c < 0x7f; c++) {
+			char name = good[vstart - 2];
+			int r;
+
+			if (c == '&' || c == '#' || c == '?' || c == '=')
+				continue;	/* URL syntax, not a value */
+			memcpy(url, good, len + 1);
+			url[at] = (char)c;
+			r = ntag424_sun_parse(t, url, len, &sun);
+			if (is_hex(c) ? !CHECK_INT(NTAG424_OK, r) ||
+			    !CHECK_INT(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10,
+			    stored_digit(&sun, name, at - vstart)) :
+			    !CHECK_INT(NTAG424_ERR_MALFORMED, r) ||
+			    !CHECK_INT(name, sun.field[0]) ||
+			    !CHECK_INT(1, strstr(sun.reason, "hex digits") !=
+			    NULL)) {
+				fprintf(stderr, "  %s\n", url);
+				goto out;
+			}
+		}
+	}
+out:
+	ntag424_template_free(&t);
+}
+
+/*
+ * Every URL character in every hex position: {picc} (32 digits, eight at
+ * a time in the parser: every lane of every word), {mac} (16), and digits
+ * left over after whole words ({uid}: 14 = 8 + 6, {ctr}: 6). Hex decodes
+ * to its value in either case; anything else is refused naming the field.
+ */
+static void
+hex_digits(void)
+{
+	hex_positions("https://a.b/?p={picc}&m={mac}",
+	    "https://a.b/?p=0123456789abcdefABCDEF0123456789"
+	    "&m=FEDCBA9876543210");
+	hex_positions("https://a.b/?u={uid}&c={ctr}&m={mac}",
+	    "https://a.b/?u=0123456789ABCD&c=0A1b2C&m=fedcba9876543210");
+}
+
+/*
+ * A struct used again is reset by parse: results of the last URL and its
+ * decrypted file data are gone, even when the new URL is refused.
+ */
+static void
+parse_resets(void)
+{
+	static const uint8_t none[NTAG424_SUN_DATA_MAX];
+	ntag424_template_t *t2 = tpl(sun2_tpl);
+	ntag424_sun_t sun;
+
+	CHECK_INT(NTAG424_OK, verify0(sun3_tpl, sun3_url, &sun));
+	CHECK_INT(16, sun.file_data_len);
+	CHECK_INT(NTAG424_ERR_MALFORMED, ntag424_sun_parse(t2, "e=00",
+	    strlen("e=00"), &sun));
+	CHECK_BYTES(none, sun.file_data, sizeof(none));
+	CHECK_INT(0, sun.file_data_len);
+	CHECK(!sun.has_uid && !sun.has_read_ctr);
+	CHECK_BYTES(none, sun.uid, sizeof(sun.uid));
+	CHECK_INT(NTAG424_OK, verify0(sun3_tpl, sun3_url, &sun));
+	CHECK_INT(NTAG424_OK, ntag424_sun_parse(t2, sun2_url, strlen(sun2_url),
+	    &sun));
+	CHECK_BYTES(none, sun.file_data, sizeof(none));
+	CHECK_INT(0, sun.file_data_len);
+	CHECK_INT(0, sun.enc_len);
+	CHECK_INT('\0', sun.field[0]);
+	CHECK_INT('\0', sun.reason[0]);
+	CHECK(!sun.has_uid && !sun.has_read_ctr);
+	ntag424_template_free(&t2);
+}
+
 static void
 oversize(void)
 {
@@ -495,6 +615,8 @@ main(void)
 	RUN(accepted_forms);
 	RUN(malformed_fields);
 	RUN(every_byte);
+	RUN(hex_digits);
+	RUN(parse_resets);
 	RUN(oversize);
 	RUN(round_trips);
 	RUN(plain_uid_in_window);
