@@ -65,7 +65,7 @@ key0=$("$NTAG424" keys show 04A1B2C3D4E5F6 --reveal --db "$DB" \
 [ ${#key0} -eq 32 ] || fail "keys show --reveal gave no key 0"
 low=$(echo "$key0" | tr 'A-F' 'a-f')
 for f in "$DB" "$DB-wal"; do
-	[ -f "$f" ] || continue
+	[ -f "$f" ] || continue		# PostgreSQL: no file to search
 	if od -An -tx1 -v "$f" | tr -d ' \n' | grep -q "$low"; then
 		fail "key 0 in plaintext in $f"
 	fi
@@ -85,6 +85,14 @@ chmod 600 "$RIG_DIR/badkek"
 out=$("$NTAG424" check --reader "$reader" --db "$DB" \
     --kek-file "$RIG_DIR/badkek" 2>&1) && fail "wrong KEK accepted"
 has "wrong KEK" "$out" "KEK"
+
+# a damaged keystore file is named, and nothing is sent to the tag
+head -c 8192 /dev/urandom > "$RIG_DIR/damaged.db"
+out=$("$NTAG424" reset --reader "$reader" --db "$RIG_DIR/damaged.db" \
+    --kek-file "$KEK" 2>&1) && fail "damaged keystore accepted"
+has "damaged keystore" "$out" \
+    "damaged.db is not a keystore database or is damaged (file is not a database)"
+out=$(nt check 2>&1) || fail "check after damaged keystore: $out"
 
 out=$(nt reset 2>&1) || fail "reset: $out"
 has "reset" "$out" "reset to factory"
