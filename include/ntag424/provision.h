@@ -134,6 +134,13 @@ int ntag424_prov_preset(const char *name, const char *url,
     ntag424_prov_plan_t *plan);
 
 /*
+ * The template options of preset name (for a template stored with that
+ * name). NTAG424_OK, or NTAG424_ERR_NOT_FOUND with *opts the defaults of
+ * ntag424_template_opts_init() (a tag provisioned with --template).
+ */
+int ntag424_prov_preset_opts(const char *name, ntag424_template_opts_t *opts);
+
+/*
  * A plan from a template string of one's own (name "template"): opts NULL
  * takes ntag424_template_opts_init()'s; new keys for key 0 and every key
  * the SDM roles name. NTAG424_OK or NTAG424_ERR_ARG (too long).

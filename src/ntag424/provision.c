@@ -322,28 +322,28 @@ ntag424_prov_reset(ntag424_prov_t *p, ntag424_dev_t *dev,
 	return run_done(&r, rc);
 }
 
+/* A foreign tag or a blocked run is a finding of diagnose, not a failure. */
+static int
+finding(int rc)
+{
+	return rc == NTAG424_ERR_FOREIGN || rc == NTAG424_ERR_STATE ?
+	    NTAG424_OK : rc;
+}
+
 int
 ntag424_prov_diagnose(ntag424_prov_t *p, ntag424_dev_t *dev,
     ntag424_prov_report_t *rep, ntag424_prov_report_t *reset_rep)
 {
 	bool	dry;
-	int	rc;
+	int	rc, rr = NTAG424_OK;
 
 	if ((rc = ready(p, dev, rep, true)) != NTAG424_OK)
 		return rc;
 	dry = p->dry_run;
 	p->dry_run = true;
-	rc = ntag424_prov_provision(p, dev, rep);
-	if (reset_rep != NULL) {
-		int rr = ntag424_prov_reset(p, dev, reset_rep);
-
-		if (rc == NTAG424_OK || rc == NTAG424_ERR_FOREIGN ||
-		    rc == NTAG424_ERR_STATE)
-			rc = rr == NTAG424_ERR_FOREIGN ||
-			    rr == NTAG424_ERR_STATE ? rc : rr;
-	}
+	rc = finding(ntag424_prov_provision(p, dev, rep));
+	if (rc == NTAG424_OK && reset_rep != NULL)
+		rr = finding(ntag424_prov_reset(p, dev, reset_rep));
 	p->dry_run = dry;
-	if (rc == NTAG424_ERR_FOREIGN || rc == NTAG424_ERR_STATE)
-		rc = NTAG424_OK;	/* a finding, not a failure to read */
-	return rc;
+	return rc != NTAG424_OK ? rc : rr;
 }

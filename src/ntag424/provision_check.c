@@ -121,11 +121,7 @@ load_keys(struct run *r)
 static int
 check_template(struct run *r, ntag424_template_opts_t *opts)
 {
-	ntag424_prov_plan_t plan;
-
-	if (ntag424_prov_preset(r->tag.name, NULL, &plan) != NTAG424_OK)
-		ntag424_template_opts_init(&plan.opts);
-	*opts = plan.opts;
+	(void)ntag424_prov_preset_opts(r->tag.name, opts);
 	if ((r->own_tpl = ntag424_template_new()) == NULL)
 		return run_fail(r, "template", NTAG424_ERR_NOMEM,
 		    "out of memory");
@@ -135,6 +131,23 @@ check_template(struct run *r, ntag424_template_opts_t *opts)
 		    "stored template does not compile");
 	r->tpl = r->own_tpl;
 	return NTAG424_OK;
+}
+
+static const char *
+status_name(int status)
+{
+	switch (status) {
+	case NTAG424_PROV_FACTORY:
+		return "factory";
+	case NTAG424_PROV_PENDING:
+		return "pending";
+	case NTAG424_PROV_FAILED:
+		return "failed";
+	case NTAG424_PROV_RESETTING:
+		return "resetting";
+	default:
+		return "unknown status";
+	}
 }
 
 static int
@@ -151,8 +164,8 @@ check_known(struct run *r)
 		    "provision' (or 'reset') again to finish the interrupted "
 		    "run");
 		return run_fail(r, "lookup", NTAG424_ERR_STATE, "the keystore "
-		    "says this tag is not provisioned (status %d)",
-		    r->tag.status);
+		    "says this tag is not provisioned (%s)",
+		    status_name(r->tag.status));
 	}
 	return NTAG424_OK;
 }

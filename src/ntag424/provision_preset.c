@@ -103,3 +103,20 @@ ntag424_prov_custom(const char *tmpl, const ntag424_template_opts_t *opts,
 	plan->key_mask = role_mask(&plan->opts);
 	return NTAG424_OK;
 }
+
+int
+ntag424_prov_preset_opts(const char *name, ntag424_template_opts_t *opts)
+{
+	ntag424_prov_plan_t	plan;
+	int			r;
+
+	if (name == NULL || opts == NULL)
+		return NTAG424_ERR_ARG;
+	/* Any base URL will do: only the options are wanted. */
+	r = ntag424_prov_preset(name, "https://x.invalid/", &plan);
+	if (r == NTAG424_OK)
+		*opts = plan.opts;
+	else
+		ntag424_template_opts_init(opts);
+	return r;
+}

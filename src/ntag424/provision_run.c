@@ -324,14 +324,13 @@ run_provision(struct run *r)
 static size_t
 clear_len(struct run *r)
 {
-	ntag424_prov_plan_t	plan;
+	ntag424_template_opts_t	opts;
 	size_t			len = NTAG424_NDEF_FILE_SIZE;
 
 	if ((r->own_tpl = ntag424_template_new()) == NULL)
 		return len;
-	if (ntag424_prov_preset(r->tag.name, NULL, &plan) != NTAG424_OK)
-		ntag424_template_opts_init(&plan.opts);
-	if (ntag424_template_compile(r->own_tpl, r->tag.tmpl, &plan.opts) ==
+	(void)ntag424_prov_preset_opts(r->tag.name, &opts);
+	if (ntag424_template_compile(r->own_tpl, r->tag.tmpl, &opts) ==
 	    NTAG424_OK)
 		len = ntag424_template_ndef_len(r->own_tpl);
 	return len;

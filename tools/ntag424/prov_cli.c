@@ -12,6 +12,21 @@
 #include "common/log.h"
 #include "prov_cli.h"
 
+static int
+positive(const char *cmd, const char *opt, const char *arg,
+    unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(arg, &end, 10);
+	if (*v == 0 || *end != '\0' || arg[0] == '-') {
+		fprintf(stderr, "ntag424 %s: --%s wants a positive number\n",
+		    cmd, opt);
+		return -1;
+	}
+	return 0;
+}
+
 int
 prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 {
@@ -33,7 +48,6 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*cmd = o->cmd;
-	char		*end;
 	int		 ch;
 
 	memset(o, 0, sizeof(*o));
@@ -53,15 +67,12 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		case 'b': o->batch = 1; break;
 		case 'x': o->trace = 1; break;
 		case 'c':
-		case 'T':
-			if ((ch == 'c' ? (o->count = strtoul(optarg, &end, 10)) :
-			    (o->timeout = strtoul(optarg, &end, 10))) == 0 ||
-			    *end != '\0') {
-				fprintf(stderr, "ntag424 %s: --%s wants a "
-				    "positive number\n", cmd, ch == 'c' ?
-				    "count" : "timeout");
+			if (positive(cmd, "count", optarg, &o->count) != 0)
 				return EXIT_USAGE;
-			}
+			break;
+		case 'T':
+			if (positive(cmd, "timeout", optarg, &o->timeout) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(usage, stdout);
