@@ -59,3 +59,38 @@ ndef_uri_record(uint8_t code, const uint8_t *uri, size_t uri_len,
 		return 0;
 	return w.len;
 }
+
+int
+ndef_uri_decode(const uint8_t *file, size_t len, char *out, size_t cap)
+{
+	const uint8_t	*p = file;
+	uint16_t	 nlen;
+	uint8_t		 hdr, tlen, plen, type, code;
+	const char	*prefix = "";
+	size_t		 n;
+
+	if (buf_read_u16be(&p, &len, &nlen) != 0 || nlen > len)
+		return -1;
+	len = nlen;	/* NFC Forum T4T: the message is NLEN bytes long */
+	if (buf_read_u8(&p, &len, &hdr) != 0 ||
+	    buf_read_u8(&p, &len, &tlen) != 0 ||
+	    buf_read_u8(&p, &len, &plen) != 0 ||
+	    buf_read_u8(&p, &len, &type) != 0 || hdr != NDEF_HDR_URI ||
+	    tlen != 1 || type != NDEF_TYPE_URI || plen < 1 || plen != len ||
+	    buf_read_u8(&p, &len, &code) != 0)
+		return -1;
+	if (code >= sizeof(uri_prefixes) / sizeof(uri_prefixes[0]))
+		return -1;
+	if (code != 0)
+		prefix = uri_prefixes[code];
+	n = strlen(prefix);
+	if (n + len + 1 > cap)
+		return -2;
+	for (size_t i = 0; i < len; i++)
+		if (p[i] < 0x21 || p[i] > 0x7E)
+			return -1;
+	memcpy(out, prefix, n);
+	memcpy(out + n, p, len);
+	out[n + len] = '\0';
+	return 0;
+}

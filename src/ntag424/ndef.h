@@ -19,4 +19,12 @@ size_t ndef_uri_prefix(const char *text, size_t len, uint8_t *code);
 size_t ndef_uri_record(uint8_t code, const uint8_t *uri, size_t uri_len,
     uint8_t *out, size_t cap);
 
+/*
+ * The URL of an NDEF file holding NLEN and one short URI record (as
+ * ndef_uri_record writes it) into out (NUL-terminated). Returns 0, -1 if
+ * the file is not such a record or the URI is not printable ASCII, -2 if
+ * the URL does not fit in cap.
+ */
+int ndef_uri_decode(const uint8_t *file, size_t len, char *out, size_t cap);
+
 #endif

@@ -20,5 +20,10 @@ int cmd_sun(int argc, char **argv);	/* cmd_sun.c */
 int cmd_info(int argc, char **argv);
 int cmd_list_readers(int argc, char **argv);
 int cmd_emulate(int argc, char **argv);
+int cmd_provision(int argc, char **argv);
+int cmd_reset(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
+int cmd_tap(int argc, char **argv);
 
 #endif

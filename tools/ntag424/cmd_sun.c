@@ -13,9 +13,14 @@
 #include "common/hex.h"
 #include "common/prim.h"
 #include "common/secret.h"
+#include "keystore/keystore.h"
 #include "ntag424.h"
+#include "ntag424/provision.h"
 
 struct verify_args {
+	const char	*uid;
+	const char	*db;
+	const char	*kek_file;
 	const char	*tpl;
 	const char	*meta_key;
 	const char	*mac_key;
@@ -29,7 +34,12 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: ntag424 sun verify --template T [--meta-key HEX|@FILE]\n"
 	    "                          --mac-key HEX|@FILE [--json] URL\n"
+	    "       ntag424 sun verify --uid UID [--db DB] [--kek-file F] "
+	    "[--json] URL\n"
 	    "\n"
+	    "With --uid the template and keys come from the keystore and the\n"
+	    "read counter must be above the last one accepted for that tag\n"
+	    "(a replayed URL is rejected).\n"
 	    "Verify a tapped SUN URL offline against its URL template, e.g.\n"
 	    "'https://example.com/tag?picc={picc}&cmac={mac}'.\n"
 	    "  --meta-key  SDMMetaReadKey (needed when the template has {picc})\n"
@@ -109,6 +119,9 @@ parse_args(int argc, char **argv, struct verify_args *a)
 {
 	static const struct option opts[] = {
 		{ "template", required_argument, NULL, 't' },
+		{ "uid", required_argument, NULL, 'U' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "kek-file", required_argument, NULL, 'K' },
 		{ "meta-key", required_argument, NULL, 'm' },
 		{ "mac-key", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
@@ -123,6 +136,15 @@ parse_args(int argc, char **argv, struct verify_args *a)
 		switch (c) {
 		case 't':
 			a->tpl = optarg;
+			break;
+		case 'U':
+			a->uid = optarg;
+			break;
+		case 'd':
+			a->db = optarg;
+			break;
+		case 'K':
+			a->kek_file = optarg;
 			break;
 		case 'm':
 			a->meta_key = optarg;
@@ -141,7 +163,9 @@ parse_args(int argc, char **argv, struct verify_args *a)
 			return EXIT_USAGE;
 		}
 	}
-	if (a->tpl == NULL || a->mac_key == NULL || optind != argc - 1) {
+	if ((a->uid == NULL && (a->tpl == NULL || a->mac_key == NULL)) ||
+	    (a->uid != NULL && (a->tpl != NULL || a->mac_key != NULL ||
+	    a->meta_key != NULL)) || optind != argc - 1) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -224,11 +248,125 @@ out:
 	return status;
 }
 
+/* Template and SDM keys of a tag from the keystore; 0 or an exit status. */
+static int
+keystore_setup(ntag424_ks_t *ks, const uint8_t uid[NTAG424_UID_LEN],
+    struct ntag424_ks_tag *t, ntag424_template_t *tpl,
+    ntag424_sun_ctx_t *ctx)
+{
+	ntag424_template_opts_t	opts;
+	uint8_t			key[16];
+	uint8_t			role[2];
+	int			r = 1;
+
+	if ((r = ntag424_ks_tag_get(ks, uid, t)) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 sun: %s\n", r == NTAG424_ERR_NOT_FOUND ?
+		    "this UID is not in the keystore" : ntag424_ks_errmsg(ks));
+		return 1;
+	}
+	(void)ntag424_prov_preset_opts(t->name, &opts);
+	if (t->status != NTAG424_KS_PROVISIONED ||
+	    ntag424_template_compile(tpl, t->tmpl, &opts) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 sun: the keystore says this tag is %s, "
+		    "not provisioned\n", ntag424_ks_status_name(t->status));
+		return 1;
+	}
+	role[0] = opts.meta_read <= 4 ? opts.meta_read : 0;
+	role[1] = opts.file_read <= 4 ? opts.file_read : 0;
+	r = 1;
+	for (int i = 0; i < 2; i++) {
+		int kr = ntag424_ks_key_get(ks, uid, role[i],
+		    NTAG424_KS_CURRENT, key, NULL);
+
+		if (kr == NTAG424_ERR_NOT_FOUND)
+			memset(key, 0, sizeof(key));
+		else if (kr != NTAG424_OK) {
+			fprintf(stderr, "ntag424 sun: %s\n",
+			    ntag424_ks_errmsg(ks));
+			goto out;
+		}
+		if ((i == 0 ? ntag424_sun_ctx_set_meta_key(ctx, key) :
+		    ntag424_sun_ctx_set_file_key(ctx, key)) != NTAG424_OK)
+			goto out;
+	}
+	r = 0;
+out:
+	wipe(key, sizeof(key));
+	return r;
+}
+
+/* Verify, then advance the stored read counter (replays are rejected). */
+static int
+sun_verify_uid(const struct verify_args *a)
+{
+	struct ntag424_ks_opts	 ko = { a->db, a->kek_file, 0, 0 };
+	struct ntag424_ks_tag	 t;
+	ntag424_ks_t		*ks = NULL;
+	ntag424_template_t	*tpl = NULL;
+	ntag424_sun_ctx_t	*ctx = NULL;
+	ntag424_sun_t		 sun;
+	uint8_t			 uid[NTAG424_UID_LEN];
+	int			 r, outcome = 0, status = 1;
+
+	memset(&sun, 0, sizeof(sun));
+	if (hex_decode_str(a->uid, uid, sizeof(uid)) != 0) {
+		fprintf(stderr, "ntag424 sun: --uid wants 14 hex digits\n");
+		return EXIT_USAGE;
+	}
+	if ((ks = ntag424_ks_new()) == NULL ||
+	    (tpl = ntag424_template_new()) == NULL ||
+	    (ctx = ntag424_sun_ctx_new()) == NULL)
+		goto out;
+	if ((r = ntag424_ks_open(ks, &ko)) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 sun: %s\n", ntag424_ks_errmsg(ks));
+		goto out;
+	}
+	if (keystore_setup(ks, uid, &t, tpl, ctx) != 0)
+		goto out;
+	r = ntag424_sun_verify(ctx, tpl, a->url, strlen(a->url), &sun);
+	if (r == NTAG424_OK && sun.has_uid && memcmp(sun.uid, uid, 7) != 0)
+		r = NTAG424_ERR_BAD_MAC;	/* another tag's URL */
+	if (r != NTAG424_OK) {
+		print_failed(&sun, r, a->json);
+		status = r == NTAG424_ERR_MALFORMED ? EXIT_USAGE : 1;
+		goto out;
+	}
+	if ((r = ntag424_ks_counter_advance(ks, uid, t.generation,
+	    sun.read_ctr, &outcome)) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 sun: %s\n", ntag424_ks_errmsg(ks));
+		goto out;
+	}
+	if (outcome == NTAG424_KS_REPLAY) {
+		if (a->json)
+			printf("{\"verdict\":\"replayed\",\"counter\":%lu}\n",
+			    (unsigned long)sun.read_ctr);
+		else
+			printf("verdict: replayed\ncounter: %lu (not above the "
+			    "last one accepted)\n", (unsigned long)sun.read_ctr);
+		goto out;
+	}
+	print_valid(&sun, a->json);
+	status = 0;
+out:
+	ntag424_sun_clear(&sun);
+	ntag424_sun_ctx_free(&ctx);
+	ntag424_template_free(&tpl);
+	ntag424_ks_free(&ks);
+	return status;
+}
+
 int
 cmd_sun(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
-		return sun_verify(argc - 1, argv + 1);
+	struct verify_args a;
+	int st;
+
+	if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
+		if ((st = parse_args(argc - 1, argv + 1, &a)) >= 0)
+			return st;
+		return a.uid != NULL ? sun_verify_uid(&a) :
+		    sun_verify(argc - 1, argv + 1);
+	}
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);

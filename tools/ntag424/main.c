@@ -7,6 +7,14 @@
 static const struct subcommand commands[] = {
 	{ "list-readers", "list the PC/SC readers", cmd_list_readers },
 	{ "info", "show a tag's version, keys, files and originality", cmd_info },
+	{ "diagnose", "what state a tag is in, what provision/reset would do",
+	    cmd_diagnose },
+	{ "provision", "give tags their keys, URL and SDM (journaled, "
+	    "resumable)", cmd_provision },
+	{ "check", "verify a provisioned tag like a phone, then key 0",
+	    cmd_check },
+	{ "tap", "read the tag's URL once, as a phone does", cmd_tap },
+	{ "reset", "take a tag of ours back to factory", cmd_reset },
 	{ "sun", "verify a tapped SUN URL offline", cmd_sun },
 	{ "keys", "list, show, export, import the keystore; rotate its KEK",
 	    cmd_keys },

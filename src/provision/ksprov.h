@@ -1,0 +1,44 @@
+/*
+ * ntag424_prov_store_t over the keystore: the engine's keys, journal and
+ * key sources live in SQLite or PostgreSQL, sealed under the KEK.
+ *
+ * Key sources (keystore.h documents the diversification input):
+ *   random       RAND_bytes, one key per tag and key number
+ *   diversified  AN10922 from the keystore's latest master key, with
+ *                M = UID || KeyNo || "provisio"
+ * Keys in cohort_mask come from the named cohort key instead (seed 004's
+ * static SDM meta-read key 1), created on first use. Every key is also
+ * stored sealed, so that a resume and the verifier read it back the same
+ * way whatever its source.
+ */
+#ifndef PROVISIO_KSPROV_H
+#define PROVISIO_KSPROV_H
+
+#include <stdint.h>
+
+#include "keystore/keystore.h"
+#include "ntag424/provision.h"
+
+struct ksprov {
+	ntag424_ks_t	*ks;		/* borrowed */
+	int		 source;	/* NTAG424_KS_SRC_RANDOM / _DIVERSIFIED */
+	const char	*cohort;	/* cohort key name, or NULL */
+	unsigned	 cohort_mask;	/* key numbers taken from it */
+	uint32_t	 master_version;	/* 0 until first needed */
+	int		 master_created;	/* 1: this run created it */
+	int		 cohort_created;
+	char		 run_id[NTAG424_KS_RUN_ID_LEN + 1];
+};
+
+/* Fill s; ks is borrowed. NTAG424_OK, NTAG424_ERR_ARG or _CRYPTO. */
+int ksprov_init(struct ksprov *s, ntag424_ks_t *ks, int source,
+    const char *cohort, unsigned cohort_mask);
+/* The operations to hand to ntag424_prov_set_store() with s as ctx. */
+const ntag424_prov_store_t *ksprov_ops(void);
+
+/* M = UID || KeyNo || "provisio", K = AN10922(master, M). */
+int ksprov_diversify(const uint8_t master[NTAG424_KS_KEY_LEN],
+    const uint8_t uid[NTAG424_KS_UID_LEN], int keyno,
+    uint8_t key[NTAG424_KS_KEY_LEN]);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * The tearing sweep (issue 4, section 5): for every C-APDU index k of a
+ * provision and of a reset, cut the tag's power before and after the
+ * command takes effect, present the tag again and rerun. Every case must
+ * end provisioned (or factory), with the keystore agreeing with the tag,
+ * no key lost, and at most one failed authentication (in fact none: key
+ * versions decide). Prints a table. No argument: SQLite; argument: a
+ * postgresql:// URI.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "test.h"
+
+static const char *db;
+
+struct sweep {
+	const char	*name;
+	const char	*preset;
+	int		 source;
+	int		 reset;		/* sweep the reset, not the provision */
+	size_t		 apdus;		/* of a clean run */
+	unsigned	 cases, recovered, failed_auths, max_auths;
+};
+
+static int
+op(struct fx *f, const struct sweep *s)
+{
+	return s->reset ? fx_reset(f) : fx_provision(f);
+}
+
+static void
+prepare(struct fx *f, const struct sweep *s)
+{
+	fx_init(f, db, s->preset, s->source);
+	if (s->reset) {
+		if (!CHECK_INT(NTAG424_OK, fx_provision(f)))
+			fx_dump(f);
+		fx_represent(f);
+	}
+}
+
+/* One clean run: how many C-APDUs there are to cut. */
+static void
+measure(struct sweep *s)
+{
+	struct fx f;
+
+	prepare(&f, s);
+	if (!CHECK_INT(NTAG424_OK, op(&f, s)))
+		fx_dump(&f);
+	s->apdus = f.rep.apdus;
+	fx_free(&f);
+}
+
+static int
+one_case(struct sweep *s, unsigned long k, int when)
+{
+	struct fx	f;
+	unsigned	auths;
+	int		ok, r1, r2;
+
+	prepare(&f, s);
+	CHECK_INT(NTAG424_OK, emu_set_tear(f.emu, k, when));
+	r1 = op(&f, s);
+	auths = f.rep.failed_auths;
+	fx_represent(&f);
+	r2 = op(&f, s);
+	auths += f.rep.failed_auths;
+	ok = r1 != NTAG424_OK && r2 == NTAG424_OK &&
+	    fx_agrees(&f, s->reset ? NTAG424_KS_FACTORY :
+	    NTAG424_KS_PROVISIONED);
+	if (ok && !s->reset) {
+		/* usable: a phone's read verifies, key 0 authenticates */
+		fx_represent(&f);
+		ok = fx_check(&f) == NTAG424_OK;
+		auths += f.rep.failed_auths;
+	}
+	if (!ok) {
+		fprintf(stderr, "  %s: tear at %lu %s: first %d, rerun %d\n",
+		    s->name, k, when == EMU_TEAR_BEFORE ? "before" : "after",
+		    r1, r2);
+		fx_dump(&f);
+	}
+	s->cases++;
+	s->recovered += ok ? 1u : 0u;
+	s->failed_auths += auths;
+	if (auths > s->max_auths)
+		s->max_auths = auths;
+	fx_free(&f);
+	return ok;
+}
+
+static struct sweep sweeps[] = {
+	{ "provision game-coin random", "game-coin", NTAG424_KS_SRC_RANDOM,
+	    0, 0, 0, 0, 0, 0 },
+	{ "reset game-coin random", "game-coin", NTAG424_KS_SRC_RANDOM,
+	    1, 0, 0, 0, 0, 0 },
+	{ "provision self-checkout diversified", "self-checkout",
+	    NTAG424_KS_SRC_DIVERSIFIED, 0, 0, 0, 0, 0, 0 },
+	{ "reset self-checkout diversified", "self-checkout",
+	    NTAG424_KS_SRC_DIVERSIFIED, 1, 0, 0, 0, 0, 0 },
+};
+
+static void
+sweep_all(void)
+{
+	for (size_t i = 0; i < sizeof(sweeps) / sizeof(sweeps[0]); i++) {
+		struct sweep *s = &sweeps[i];
+
+		measure(s);
+		for (unsigned long k = 1; k <= s->apdus; k++) {
+			CHECK(one_case(s, k, EMU_TEAR_BEFORE));
+			CHECK(one_case(s, k, EMU_TEAR_AFTER));
+		}
+		CHECK_INT(2 * s->apdus, s->cases);
+		CHECK_INT(s->cases, s->recovered);
+		CHECK(s->max_auths <= 1);
+	}
+}
+
+static void
+print_table(void)
+{
+	printf("\n%-38s %6s %6s %9s %12s %9s\n", "tearing sweep", "APDUs",
+	    "cases", "recovered", "failed auths", "max/case");
+	for (size_t i = 0; i < sizeof(sweeps) / sizeof(sweeps[0]); i++) {
+		const struct sweep *s = &sweeps[i];
+
+		printf("%-38s %6zu %6u %9u %12u %9u\n", s->name, s->apdus,
+		    s->cases, s->recovered, s->failed_auths, s->max_auths);
+	}
+	printf("\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	fx_setup(argc, argv);
+	if (argc > 1)
+		db = argv[1];
+	RUN(sweep_all);
+	print_table();
+	fx_teardown();
+	return test_summary();
+}

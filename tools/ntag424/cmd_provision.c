@@ -1,0 +1,184 @@
+/*
+ * ntag424 provision: make factory tags ours, one or a batch, resuming
+ * interrupted runs (the engine: include/ntag424/provision.h).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "common/hex.h"
+#include "prov_cli.h"
+
+static const char usage_text[] =
+    "usage: ntag424 provision --preset NAME [--url URL] | --template T\n"
+    "                         [--keys random|diversified] [--reader NAME]\n"
+    "                         [--db DB] [--kek-file F] [--dry-run] "
+    "[--json]\n"
+    "                         [--batch [--count N] [--timeout SECS]] "
+    "[--trace]\n"
+    "\n"
+    "Give the tag on the reader its own keys, its NDEF URL template and\n"
+    "SDM, in an order that survives the tag being pulled away at any\n"
+    "moment: run the same command again to finish an interrupted tag.\n"
+    "Presets: game-coin (needs --url; new keys 0, 1, 3; random keys by\n"
+    "default), self-checkout (seed 004 layout; keys 0..4 diversified,\n"
+    "key 1 a static cohort key). --dry-run prints the plan and its\n"
+    "C-APDU count and changes nothing. --batch provisions tag after tag\n"
+    "until interrupted (Ctrl-C finishes the current tag) or --count N.\n";
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static const char *
+done_word(const struct prov_opts *o, const ntag424_prov_report_t *rep)
+{
+	if (o->dry_run)
+		return "dry run, nothing changed";
+	if (!rep->changed && rep->found == NTAG424_PROV_FOUND_OURS)
+		return "already provisioned, nothing changed";
+	return rep->resumed || rep->found == NTAG424_PROV_FOUND_PARTIAL ?
+	    "provisioned (interrupted run finished)" : "provisioned";
+}
+
+static int
+provision_one(struct prov_ctx *c, const struct prov_opts *o,
+    ntag424_prov_report_t *rep, int *rc)
+{
+	ntag424_dev_t *dev;
+
+	if (cli_open(o->reader, &dev) != NTAG424_OK)
+		return 1;
+	ntag424_dev_set_trace(dev, o->trace);
+	*rc = ntag424_prov_provision(c->p, dev, rep);
+	ntag424_dev_free(&dev);
+	if (o->dry_run && *rc == NTAG424_OK && !o->json)
+		prov_print_plan("plan", rep);
+	return prov_print(o, rep, *rc, done_word(o, rep));
+}
+
+struct batch {
+	unsigned long	done, already, failed;
+	uint8_t		interrupted[NTAG424_UID_LEN];
+	bool		has_interrupted;
+};
+
+/* Wait for a tag (present) or for the field to be empty; 0 or an error. */
+static int
+wait_tag(const struct prov_opts *o, bool present)
+{
+	unsigned long	waited = 0;
+	int		r, glitches = 0;
+
+	while (!stop) {
+		r = ntag424_pcsc_wait_card(o->reader, present, 500);
+		/* A tag torn away can leave the reader briefly confused. */
+		if ((r == NTAG424_ERR_TX || r == NTAG424_ERR_PCSC) &&
+		    ++glitches < 20) {
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+			(void)nanosleep(&ts, NULL);
+			continue;
+		}
+		if (r != NTAG424_ERR_TIMEOUT)
+			return r;
+		waited += 500;
+		if (present && o->timeout != 0 && waited >= o->timeout * 1000)
+			return NTAG424_ERR_TIMEOUT;
+	}
+	return NTAG424_ERR_TIMEOUT;
+}
+
+static void
+note_swap(struct batch *b, const ntag424_prov_report_t *rep, int rc)
+{
+	char a[2 * NTAG424_UID_LEN + 1], n[2 * NTAG424_UID_LEN + 1];
+
+	if (!rep->has_uid)
+		return;
+	if (b->has_interrupted &&
+	    memcmp(b->interrupted, rep->uid, NTAG424_UID_LEN) != 0) {
+		hex_encode(b->interrupted, NTAG424_UID_LEN, a);
+		hex_encode(rep->uid, NTAG424_UID_LEN, n);
+		fprintf(stderr, "ntag424 provision: tag %s was taken away "
+		    "mid-run and tag %s came instead; %s stays pending (its "
+		    "keys are journaled): present it again to finish it\n", a,
+		    n, a);
+	} else if (b->has_interrupted && rc == NTAG424_OK)
+		b->has_interrupted = false;
+	if (rc != NTAG424_OK && rep->changed) {
+		memcpy(b->interrupted, rep->uid, NTAG424_UID_LEN);
+		b->has_interrupted = true;
+	}
+}
+
+static int
+batch_run(struct prov_ctx *c, const struct prov_opts *o)
+{
+	ntag424_prov_report_t	rep;
+	struct batch		b;
+	struct sigaction	sa;
+	int			r, rc;
+
+	memset(&b, 0, sizeof(b));
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* one line per tag, now */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	while (!stop && (o->count == 0 || b.done + b.already + b.failed <
+	    o->count)) {
+		fprintf(stderr, "batch: %lu provisioned, %lu already, %lu "
+		    "failed; waiting for a tag...\n", b.done, b.already,
+		    b.failed);
+		if ((r = wait_tag(o, true)) != NTAG424_OK) {
+			if (!stop)
+				cli_error("waiting for a tag", r);
+			break;
+		}
+		rc = NTAG424_ERR_INTERNAL;
+		(void)provision_one(c, o, &rep, &rc);
+		note_swap(&b, &rep, rc);
+		if (rc != NTAG424_OK)
+			b.failed++;
+		else if (!rep.changed)
+			b.already++;
+		else
+			b.done++;
+		if ((r = wait_tag(o, false)) != NTAG424_OK && !stop) {
+			cli_error("waiting for the tag to leave", r);
+			break;
+		}
+	}
+	printf("batch summary: %lu provisioned, %lu already provisioned, "
+	    "%lu failed\n", b.done, b.already, b.failed);
+	return b.failed == 0 && (o->count == 0 || b.done + b.already ==
+	    o->count) ? 0 : 1;
+}
+
+int
+cmd_provision(int argc, char **argv)
+{
+	struct prov_opts	o;
+	struct prov_ctx		c;
+	ntag424_prov_report_t	rep;
+	int			st, rc;
+
+	o.cmd = "provision";
+	if ((st = prov_parse(argc, argv, &o, usage_text)) >= 0)
+		return st;
+	if ((st = prov_ctx_open(&c, &o, true)) == 0)
+		st = o.batch ? batch_run(&c, &o) :
+		    provision_one(&c, &o, &rep, &rc);
+	prov_ctx_close(&c);
+	return st;
+}

@@ -1,0 +1,303 @@
+/* Shared by the engine's subcommands: options, keystore, reports. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "common/hex.h"
+#include "common/log.h"
+#include "prov_cli.h"
+
+static int
+positive(const char *cmd, const char *opt, const char *arg,
+    unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(arg, &end, 10);
+	if (*v == 0 || *end != '\0' || arg[0] == '-') {
+		fprintf(stderr, "ntag424 %s: --%s wants a positive number\n",
+		    cmd, opt);
+		return -1;
+	}
+	return 0;
+}
+
+int
+prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
+{
+	static const struct option opts[] = {
+		{ "reader", required_argument, NULL, 'r' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "kek-file", required_argument, NULL, 'K' },
+		{ "preset", required_argument, NULL, 'p' },
+		{ "template", required_argument, NULL, 't' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "keys", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "trace", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*cmd = o->cmd;
+	int		 ch;
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = cmd;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r': o->reader = optarg; break;
+		case 'd': o->db = optarg; break;
+		case 'K': o->kek_file = optarg; break;
+		case 'p': o->preset = optarg; break;
+		case 't': o->tmpl = optarg; break;
+		case 'u': o->url = optarg; break;
+		case 'k': o->keys = optarg; break;
+		case 'j': o->json = 1; break;
+		case 'n': o->dry_run = 1; break;
+		case 'b': o->batch = 1; break;
+		case 'x': o->trace = 1; break;
+		case 'c':
+			if (positive(cmd, "count", optarg, &o->count) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'T':
+			if (positive(cmd, "timeout", optarg, &o->timeout) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (o->trace)
+		log_set_level(log_level_parse("trace"));
+	return -1;
+}
+
+static int
+plan_from(const struct prov_opts *o, ntag424_prov_plan_t *plan)
+{
+	int r;
+
+	if ((o->preset == NULL) == (o->tmpl == NULL)) {
+		fprintf(stderr, "ntag424 %s: give either --preset NAME or "
+		    "--template T\n", o->cmd);
+		return EXIT_USAGE;
+	}
+	if (o->tmpl != NULL)
+		r = ntag424_prov_custom(o->tmpl, NULL, plan);
+	else
+		r = ntag424_prov_preset(o->preset, o->url, plan);
+	if (r == NTAG424_ERR_NOT_FOUND) {
+		fprintf(stderr, "ntag424 %s: no preset '%s' (game-coin, "
+		    "self-checkout)\n", o->cmd, o->preset);
+		return EXIT_USAGE;
+	}
+	if (r != NTAG424_OK) {
+		fprintf(stderr, "ntag424 %s: %s\n", o->cmd, o->preset != NULL &&
+		    strcmp(o->preset, "game-coin") == 0 && o->url == NULL ?
+		    "the game-coin preset needs --url https://HOST/PATH" :
+		    "--url must be scheme://host/path without '?', '#', '{}' "
+		    "or spaces");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int
+source_from(const struct prov_opts *o, int *source)
+{
+	bool sc = o->preset != NULL && strcmp(o->preset, "self-checkout") == 0;
+
+	if (o->keys == NULL)
+		*source = sc ? NTAG424_KS_SRC_DIVERSIFIED : NTAG424_KS_SRC_RANDOM;
+	else if (strcmp(o->keys, "random") == 0)
+		*source = NTAG424_KS_SRC_RANDOM;
+	else if (strcmp(o->keys, "diversified") == 0)
+		*source = NTAG424_KS_SRC_DIVERSIFIED;
+	else {
+		fprintf(stderr, "ntag424 %s: --keys is random or diversified\n",
+		    o->cmd);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int
+open_ks(struct prov_ctx *c, const struct prov_opts *o)
+{
+	struct ntag424_ks_opts	ko = { o->db, o->kek_file, 0, 0 };
+	int			r;
+
+	if ((c->ks = ntag424_ks_new()) == NULL) {
+		fprintf(stderr, "ntag424 %s: out of memory\n", o->cmd);
+		return 1;
+	}
+	if ((r = ntag424_ks_open(c->ks, &ko)) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 %s: %s\n", o->cmd,
+		    ntag424_ks_errmsg(c->ks)[0] != '\0' ?
+		    ntag424_ks_errmsg(c->ks) : ntag424_strerror(r));
+		return 1;
+	}
+	if (ntag424_ks_kek_created(c->ks) != NULL)
+		fprintf(stderr, "ntag424: created a new key-encryption key in "
+		    "%s: back it up, the keystore's keys cannot be read "
+		    "without it\n", ntag424_ks_kek_created(c->ks));
+	return 0;
+}
+
+int
+prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
+{
+	ntag424_prov_plan_t	plan;
+	bool			sc = o->preset != NULL &&
+	    strcmp(o->preset, "self-checkout") == 0;
+	int			source, st;
+
+	memset(c, 0, sizeof(*c));
+	if ((need_plan && (st = plan_from(o, &plan)) != 0) ||
+	    (st = source_from(o, &source)) != 0 || (st = open_ks(c, o)) != 0)
+		return st;
+	if ((c->p = ntag424_prov_new()) == NULL ||
+	    ksprov_init(&c->sp, c->ks, source, sc ? "self-checkout" : NULL,
+	    sc ? 1u << 1 : 0) != NTAG424_OK ||
+	    ntag424_prov_set_store(c->p, ksprov_ops(), &c->sp) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 %s: out of memory\n", o->cmd);
+		return 1;
+	}
+	if (need_plan && ntag424_prov_set_plan(c->p, &plan) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 %s: template: %s\n", o->cmd,
+		    ntag424_prov_plan_error(c->p));
+		return EXIT_USAGE;
+	}
+	ntag424_prov_set_dry_run(c->p, o->dry_run != 0);
+	return 0;
+}
+
+void
+prov_ctx_close(struct prov_ctx *c)
+{
+	if (c->sp.master_created)
+		fprintf(stderr, "ntag424: created master key version %u in the "
+		    "keystore (diversified keys): back up the keystore with "
+		    "'ntag424 keys export'\n", (unsigned)c->sp.master_version);
+	ntag424_prov_free(&c->p);
+	ntag424_ks_free(&c->ks);
+}
+
+void
+prov_print_plan(const char *title, const ntag424_prov_report_t *rep)
+{
+	printf("%s:\n", title);
+	for (size_t i = 0; i < rep->nsteps; i++)
+		printf("  %-42s %2u C-APDU%s\n", rep->steps[i].what,
+		    rep->steps[i].apdus, rep->steps[i].apdus == 1 ? "" : "s");
+	printf("  %-42s %2u C-APDUs\n", "total", rep->planned_apdus);
+}
+
+static void
+print_json(const struct prov_opts *o, const ntag424_prov_report_t *rep,
+    int rc, const char *done)
+{
+	json_t	*j = json_object(), *steps = json_array(), *kv = json_object();
+	char	 uid[2 * NTAG424_UID_LEN + 1], *s, k[2] = "0";
+
+	hex_encode(rep->uid, sizeof(rep->uid), uid);
+	json_object_set_new(j, "command", json_string(o->cmd));
+	json_object_set_new(j, "ok", json_boolean(rc == NTAG424_OK));
+	if (rep->has_uid)
+		json_object_set_new(j, "uid", json_string(uid));
+	json_object_set_new(j, "found",
+	    json_string(ntag424_prov_found_name(rep->found)));
+	if (rc == NTAG424_OK)
+		json_object_set_new(j, "result", json_string(done));
+	for (int i = 0; i < NTAG424_PROV_NKEYS; i++)
+		if (rep->key_version_mask & (1u << i)) {
+			k[0] = (char)('0' + i);
+			json_object_set_new(kv, k,
+			    json_integer(rep->key_version[i]));
+		}
+	json_object_set_new(j, "key_versions", kv);
+	json_object_set_new(j, "changed", json_boolean(rep->changed));
+	json_object_set_new(j, "resumed", json_boolean(rep->resumed));
+	json_object_set_new(j, "apdus", json_integer((json_int_t)rep->apdus));
+	json_object_set_new(j, "bytes", json_integer((json_int_t)rep->bytes));
+	json_object_set_new(j, "failed_auths",
+	    json_integer(rep->failed_auths));
+	if (rep->url[0] != '\0') {
+		json_object_set_new(j, "url", json_string(rep->url));
+		json_object_set_new(j, "read_counter",
+		    json_integer(rep->read_ctr));
+	}
+	for (size_t i = 0; i < rep->nsteps; i++) {
+		json_t *st = json_object();
+
+		json_object_set_new(st, "step", json_string(rep->steps[i].what));
+		json_object_set_new(st, "apdus",
+		    json_integer(rep->steps[i].apdus));
+		json_array_append_new(steps, st);
+	}
+	json_object_set_new(j, "plan", steps);
+	json_object_set_new(j, "planned_apdus",
+	    json_integer(rep->planned_apdus));
+	if (rc != NTAG424_OK) {
+		json_object_set_new(j, "error", json_string(ntag424_errname(rc)));
+		if (rc > 0)
+			json_object_set_new(j, "status_word", json_integer(rc));
+		json_object_set_new(j, "step", json_string(rep->step));
+		json_object_set_new(j, "message", json_string(rep->message));
+		json_object_set_new(j, "hint", json_string(rep->hint));
+	}
+	if ((s = json_dumps(j, JSON_COMPACT)) != NULL)
+		printf("%s\n", s);
+	free(s);
+	json_decref(j);
+}
+
+int
+prov_print(const struct prov_opts *o, const ntag424_prov_report_t *rep,
+    int rc, const char *done)
+{
+	char uid[2 * NTAG424_UID_LEN + 1] = "?";
+
+	if (rep->has_uid)
+		hex_encode(rep->uid, sizeof(rep->uid), uid);
+	if (o->json) {
+		print_json(o, rep, rc, done);
+		return rc == NTAG424_OK ? 0 : 1;
+	}
+	if (rc != NTAG424_OK) {
+		fprintf(stderr, "ntag424 %s: tag %s: %s\n", o->cmd, uid,
+		    rep->message[0] != '\0' ? rep->message :
+		    ntag424_strerror(rc));
+		fprintf(stderr, "  what to do: %s\n", rep->hint[0] != '\0' ?
+		    rep->hint : cli_hint(rc) != NULL ? cli_hint(rc) :
+		    "run 'ntag424 diagnose'");
+		return 1;
+	}
+	printf("tag %s: %s (%s; %zu C-APDUs, %zu bytes, %u failed "
+	    "authentications)\n", uid, done,
+	    ntag424_prov_found_name(rep->found), rep->apdus, rep->bytes,
+	    rep->failed_auths);
+	if (rep->url[0] != '\0')
+		printf("url: %s\ncounter: %lu\n", rep->url,
+		    (unsigned long)rep->read_ctr);
+	return 0;
+}
