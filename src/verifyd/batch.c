@@ -20,6 +20,7 @@ struct vd_batch {
 	pthread_cond_t		 cond;
 	struct vd_advance	*head, *tail;
 	bool			 stop;
+	bool			 idle;		/* waiting on cond */
 	unsigned		 max;
 	struct ntag424_ks_advance *v;
 	struct vd_advance	**reqs;
@@ -100,8 +101,11 @@ committer(void *arg)
 
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
-		while (b->head == NULL && !b->stop)
+		while (b->head == NULL && !b->stop) {
+			b->idle = true;
 			pthread_cond_wait(&b->cond, &b->lock);
+			b->idle = false;
+		}
 		if (b->head == NULL && b->stop)
 			break;
 		n = take(b);
@@ -123,7 +127,9 @@ vd_batch_submit(vd_batch_t *b, struct vd_advance *a)
 	else
 		b->head = a;
 	b->tail = a;
-	pthread_cond_signal(&b->cond);
+	/* A busy committer looks at the queue again before it sleeps. */
+	if (b->idle)
+		pthread_cond_signal(&b->cond);
 	pthread_mutex_unlock(&b->lock);
 }
 
