@@ -41,15 +41,21 @@ start() {
 
 stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
 
-# run NAME URLFILE CLOSE: one wrk run, one table row.
+# run NAME URLFILE CLOSE [CONNECTIONS]: one wrk run, one table row; the
+# server's own metrics give the advances per commit (per fsync).
 run() {
-	VD_URLS=$2 VD_CLOSE=$3 wrk -t2 -c16 -d"${DUR}s" --latency \
+	VD_URLS=$2 VD_CLOSE=$3 wrk -t2 -c"${4:-16}" -d"${DUR}s" --latency \
 	    -s "$HERE/urls.lua" "http://127.0.0.1:$PORT/" >"$DIR/wrk" 2>&1
 	rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$DIR/wrk")
 	p50=$(awk '$1 == "50%" { print $2 }' "$DIR/wrk")
 	p99=$(awk '$1 == "99%" { print $2 }' "$DIR/wrk")
 	vo=$(awk '/^VD / { sub(/^VD /, ""); print }' "$DIR/wrk")
-	printf '| %-44s | %12s | %8s | %8s | %s\n' "$1" "$rps" "$p50" "$p99" "$vo"
+	batch=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '
+	    $1 == "verifyd_commits_total" { c = $2 }
+	    $1 == "verifyd_commit_advances_total" { a = $2 }
+	    END { if (c > 0) printf "%.1f", a / c; else print "-" }')
+	printf '| %-44s | %10s | %8s | %8s | %9s | %s\n' "$1" "$rps" "$p50" \
+	    "$p99" "$batch" "$vo"
 }
 
 # Inside scripts/pg-rig.sh: the PostgreSQL row only.
@@ -71,14 +77,18 @@ echo
 echo "in process (bench/sun_bench, one core):"
 printf '%s\n' "$SUN" | sed 's/^/    /'
 echo
-printf '| %-44s | %12s | %8s | %8s | %s\n' "HTTP" "requests/s" "p50" "p99" \
-    "answers"
+printf '| %-44s | %10s | %8s | %8s | %9s | %s\n' "HTTP (wrk -t2 -c16 unless said)" \
+    "requests/s" "p50" "p99" "per fsync" "answers"
 start "$DIR/ks.db"
 run "SQLite WAL+FULL, keep-alive, durable counter" "$DIR/urls.sqlite" 0
 stop
 sqlite3 "$DIR/ks.db" "DELETE FROM counters"	# the same taps valid again
 start "$DIR/ks.db"
 run "SQLite WAL+FULL, connection per request" "$DIR/urls.sqlite" 1
+stop
+sqlite3 "$DIR/ks.db" "DELETE FROM counters"
+start "$DIR/ks.db"
+run "SQLite WAL+FULL, keep-alive, -c64" "$DIR/urls.sqlite" 0 64
 stop
 "$TOP/scripts/pg-rig.sh" "$0" "$B" --pg-row 2>/dev/null | grep '^|' ||
     echo "| PostgreSQL: not run (pg-rig failed)"

@@ -73,6 +73,7 @@ commit(vd_batch_t *b, size_t n)
 	else
 		r = b->accept ? ntag424_ks_counter_accept_batch(b->ks, b->v, n) :
 	    ntag424_ks_counter_advance_batch(b->ks, b->v, n);
+	vd_metrics_commit(n);
 	if (r != NTAG424_OK) {
 		log_msg(PLOG_ERROR, "counter store: %s", b->ks != NULL ?
 		    ntag424_ks_errmsg(b->ks) : "not open");

@@ -110,5 +110,14 @@ get /metrics
 printf '%s' "$BODY" | grep -q '^verifyd_requests_total{verdict="valid"} [1-9]' &&
     printf '%s' "$BODY" | grep -q 'verifyd_request_seconds_bucket{le="+Inf"}' &&
     ok metrics || bad "metrics: $BODY"
+# Every answer that needed the counter went through a commit: at least as
+# many advances as valid answers, at least one per commit.
+m() { printf '%s\n' "$BODY" | awk -v k="$1" '$1 == k { print $2 }'; }
+nv=$(m 'verifyd_requests_total{verdict="valid"}')
+nc=$(m verifyd_commits_total)
+na=$(m verifyd_commit_advances_total)
+[ -n "$nc" ] && [ -n "$na" ] && [ "$nc" -ge 1 ] && [ "$na" -ge "$nc" ] &&
+    [ "$na" -ge "$nv" ] && ok metrics_commits ||
+    bad "metrics_commits: $nv valid, $nc commits, $na advances"
 expect no_route 404 'no such route' /nope
 finish
