@@ -5,7 +5,8 @@
 # HTTP: wrk -t2 -c16 -d10s --latency against the real server, every
 # request a first tap of one of 1000 emulated tags (600k distinct URLs: each
 # request runs the durable counter check and should be valid), keep-alive
-# and connection-per-request on SQLite, keep-alive on a private PostgreSQL
+# and connection-per-request on SQLite, keep-alive with 64 connections
+# (larger group commits), keep-alive on a private PostgreSQL
 # (scripts/pg-rig.sh). The load average before and after is printed: other
 # processes on the machine skew the figures.
 set -eu
@@ -70,7 +71,7 @@ fi
 SUN=$("$B/bench/sun_bench" 1 2>&1)
 make_urls "$DIR/ks.db" "$DIR/urls.sqlite"
 
-echo "ntag424-verifyd benchmark ($(nproc) cores, wrk -t2 -c16 -d${DUR}s," \
+echo "ntag424-verifyd benchmark ($(nproc) cores, wrk -t2 -d${DUR}s," \
     "$TAGS tags x $TAPS taps, each request a new tap)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
