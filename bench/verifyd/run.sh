@@ -3,9 +3,12 @@
 #   bench/verifyd/run.sh BUILD_DIR
 # In process: sun_bench (verifications/s next to raw AES-128-ECB). Over
 # HTTP: wrk -t2 -c16 -d10s --latency against the real server, every
-# request a different URL made by the emulated tag (so every request runs
-# the durable counter check), keep-alive and connection-per-request on
-# SQLite, keep-alive on a private PostgreSQL (scripts/pg-rig.sh).
+# request a first tap of one of 1000 emulated tags (600k distinct URLs: each
+# request runs the durable counter check and should be valid), keep-alive
+# and connection-per-request on SQLite, keep-alive with 64 connections
+# (larger group commits), keep-alive on a private PostgreSQL
+# (scripts/pg-rig.sh). The load average before and after is printed: other
+# processes on the machine skew the figures.
 set -eu
 B=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -13,26 +16,18 @@ TOP=$(cd "$HERE/../.." && pwd)
 VERIFYD=$B/tools/verifyd/ntag424-verifyd
 FIXTURE=$B/tests/verifyd/vd_fixture
 DUR=${VD_BENCH_SECONDS:-10}
-TAGS=${VD_BENCH_TAGS:-64}
-TAPS=${VD_BENCH_TAPS:-400}
+TAGS=${VD_BENCH_TAGS:-1000}
+TAPS=${VD_BENCH_TAPS:-600}
 DIR=$(mktemp -d /tmp/verifyd-bench.XXXXXX)
 PID=""
 trap '[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
 
-# make_urls DB FILE: TAGS self-checkout tags, TAPS taps each, interleaved
-# (tap 1 of every tag, then tap 2, ...) so that wrk sends them in order.
+# make_urls DB FILE: TAGS self-checkout tags, TAPS taps each, in rounds
+# (tap 1 of every tag, then tap 2, ...), split into FILE.0 and FILE.1, one
+# per wrk thread: a tag's next tap is TAGS/2 requests of its thread later.
 make_urls() {
-	i=0
-	while [ $i -lt "$TAGS" ]; do
-		"$FIXTURE" provision "$1" "$DIR/kek" self-checkout \
-		    "$DIR/t$i.tag" >/dev/null
-		"$FIXTURE" tap "$DIR/t$i.tag" "$TAPS" |
-		    sed 's|^[a-z]*://[^/]*||' | awk -v t=$i '{ print NR, t, $0 }' \
-		    >"$DIR/u$i"
-		i=$((i + 1))
-	done
-	cat "$DIR"/u[0-9]* | sort -n -k1,1 -k2,2 | awk '{ print $3 }' >"$2"
-	rm -f "$DIR"/u[0-9]* "$DIR"/t*.tag
+	"$FIXTURE" urls "$1" "$DIR/kek" "$TAGS" "$TAPS" |
+	    awk -v f="$2" '{ print > (f "." ((NR - 1) % 2)) }'
 }
 
 start() {
@@ -47,15 +42,21 @@ start() {
 
 stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
 
-# run NAME URLFILE CLOSE: one wrk run, one table row.
+# run NAME URLFILE CLOSE [CONNECTIONS]: one wrk run, one table row; the
+# server's own metrics give the advances per commit (per fsync).
 run() {
-	VD_URLS=$2 VD_CLOSE=$3 VD_THREADS=2 wrk -t2 -c16 -d"${DUR}s" --latency \
+	VD_URLS=$2 VD_CLOSE=$3 wrk -t2 -c"${4:-16}" -d"${DUR}s" --latency \
 	    -s "$HERE/urls.lua" "http://127.0.0.1:$PORT/" >"$DIR/wrk" 2>&1
 	rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$DIR/wrk")
 	p50=$(awk '$1 == "50%" { print $2 }' "$DIR/wrk")
 	p99=$(awk '$1 == "99%" { print $2 }' "$DIR/wrk")
 	vo=$(awk '/^VD / { sub(/^VD /, ""); print }' "$DIR/wrk")
-	printf '| %-44s | %12s | %8s | %8s | %s\n' "$1" "$rps" "$p50" "$p99" "$vo"
+	batch=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '
+	    $1 == "verifyd_commits_total" { c = $2 }
+	    $1 == "verifyd_commit_advances_total" { a = $2 }
+	    END { if (c > 0) printf "%.1f", a / c; else print "-" }')
+	printf '| %-44s | %10s | %8s | %8s | %9s | %s\n' "$1" "$rps" "$p50" \
+	    "$p99" "$batch" "$vo"
 }
 
 # Inside scripts/pg-rig.sh: the PostgreSQL row only.
@@ -70,14 +71,15 @@ fi
 SUN=$("$B/bench/sun_bench" 1 2>&1)
 make_urls "$DIR/ks.db" "$DIR/urls.sqlite"
 
-echo "ntag424-verifyd benchmark ($(nproc) cores, wrk -t2 -c16 -d${DUR}s," \
+echo "ntag424-verifyd benchmark ($(nproc) cores, wrk -t2 -d${DUR}s," \
     "$TAGS tags x $TAPS taps, each request a new tap)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "in process (bench/sun_bench, one core):"
 printf '%s\n' "$SUN" | sed 's/^/    /'
 echo
-printf '| %-44s | %12s | %8s | %8s | %s\n' "HTTP" "requests/s" "p50" "p99" \
-    "answers (200 / other)"
+printf '| %-44s | %10s | %8s | %8s | %9s | %s\n' "HTTP (wrk -t2 -c16 unless said)" \
+    "requests/s" "p50" "p99" "per fsync" "answers"
 start "$DIR/ks.db"
 run "SQLite WAL+FULL, keep-alive, durable counter" "$DIR/urls.sqlite" 0
 stop
@@ -85,5 +87,10 @@ sqlite3 "$DIR/ks.db" "DELETE FROM counters"	# the same taps valid again
 start "$DIR/ks.db"
 run "SQLite WAL+FULL, connection per request" "$DIR/urls.sqlite" 1
 stop
+sqlite3 "$DIR/ks.db" "DELETE FROM counters"
+start "$DIR/ks.db"
+run "SQLite WAL+FULL, keep-alive, -c64" "$DIR/urls.sqlite" 0 64
+stop
 "$TOP/scripts/pg-rig.sh" "$0" "$B" --pg-row 2>/dev/null | grep '^|' ||
     echo "| PostgreSQL: not run (pg-rig failed)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

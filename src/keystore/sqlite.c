@@ -1,4 +1,11 @@
-/* The SQLite backend: one file, WAL, synchronous=FULL, foreign keys. */
+/*
+ * The SQLite backend: one file, WAL, synchronous=FULL, foreign keys.
+ *
+ * Prepared statements are kept per connection, keyed by their SQL text,
+ * and reset instead of finalized: the store runs the same few statements
+ * over and over (the verifier's counter upsert thousands of times a
+ * second), and preparing costs more than running them.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,14 +14,24 @@
 
 #include "keystore/db.h"
 
+#define STMT_CACHE	32
+
+struct stmt {
+	sqlite3_stmt	*st;		/* NULL: free slot */
+	int		 busy;		/* held by an open db_res */
+};
+
 struct sq {
-	sqlite3	*db;
-	char	 msg[256];
+	sqlite3		*db;
+	struct stmt	 cache[STMT_CACHE];
+	size_t		 victim;	/* next slot to reuse when full */
+	char		 msg[256];
 };
 
 struct db_res {
 	struct sq	*sq;
 	sqlite3_stmt	*st;
+	struct stmt	*cached;	/* NULL: finalize st when done */
 	int64_t		 changes;
 	int		 own_tx;	/* we opened BEGIN IMMEDIATE for it */
 };
@@ -80,6 +97,8 @@ sq_close(void *h)
 
 	if (sq == NULL)
 		return;
+	for (size_t i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(sq->cache[i].st);
 	sqlite3_close_v2(sq->db);
 	free(sq);
 }
@@ -198,6 +217,79 @@ end_own_tx(db_res_t *r, int rc)
 	return rc;
 }
 
+/* The cached statement for sql, if it is there and not in use. */
+static struct stmt *
+cache_find(struct sq *sq, const char *sql)
+{
+	for (size_t i = 0; i < STMT_CACHE; i++)
+		if (sq->cache[i].st != NULL && !sq->cache[i].busy &&
+		    strcmp(sqlite3_sql(sq->cache[i].st), sql) == 0)
+			return &sq->cache[i];
+	return NULL;
+}
+
+/* A slot for a new statement: a free one, else the next idle one. */
+static struct stmt *
+cache_slot(struct sq *sq)
+{
+	struct stmt *c;
+
+	for (size_t i = 0; i < STMT_CACHE; i++)
+		if (sq->cache[i].st == NULL)
+			return &sq->cache[i];
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		c = &sq->cache[sq->victim];
+		sq->victim = (sq->victim + 1) % STMT_CACHE;
+		if (!c->busy) {
+			sqlite3_finalize(c->st);
+			c->st = NULL;
+			return c;
+		}
+	}
+	return NULL;	/* all in use: run this one uncached */
+}
+
+/*
+ * r->st for sql: the cached statement, or a new one prepared persistent
+ * and cached. A statement already held by an open result (a query run
+ * while its own rows are read) gets an uncached copy.
+ */
+static int
+prepare(struct sq *sq, const char *sql, db_res_t *r)
+{
+	struct stmt	*c;
+	int		 rc;
+
+	if ((c = cache_find(sq, sql)) == NULL) {
+		c = cache_slot(sq);
+		rc = sqlite3_prepare_v3(sq->db, sql, -1, c != NULL ?
+		    SQLITE_PREPARE_PERSISTENT : 0, &r->st, NULL);
+		if (rc != SQLITE_OK)
+			return fail(sq, rc);
+		if (c != NULL)
+			c->st = r->st;
+	}
+	if (c != NULL) {
+		c->busy = 1;
+		r->st = c->st;
+		r->cached = c;
+	}
+	return DB_OK;
+}
+
+/* Give r's statement back: reset and unbound if cached, else finalized. */
+static void
+release(db_res_t *r)
+{
+	if (r->cached == NULL) {
+		sqlite3_finalize(r->st);
+		return;
+	}
+	sqlite3_reset(r->st);
+	sqlite3_clear_bindings(r->st);
+	r->cached->busy = 0;
+}
+
 static int
 sq_query(void *h, const char *sql, const struct db_param *p, size_t n,
     db_res_t **res)
@@ -212,15 +304,13 @@ sq_query(void *h, const char *sql, const struct db_param *p, size_t n,
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return DB_ENOMEM;
 	r->sq = sq;
-	if ((rc = sqlite3_prepare_v2(sq->db, sql, -1, &r->st, NULL)) !=
-	    SQLITE_OK) {
-		rc = fail(sq, rc);
+	if ((rc = prepare(sq, sql, r)) != DB_OK) {
 		free(r);
 		return rc;
 	}
 	if ((rc = bind(sq, r->st, p, n)) != DB_OK ||
 	    (rc = own_write_tx(r)) != DB_OK) {
-		sqlite3_finalize(r->st);
+		release(r);
 		free(r);
 		return rc;
 	}
@@ -267,7 +357,7 @@ sq_res_free(db_res_t *r)
 {
 	if (r == NULL)
 		return;
-	sqlite3_finalize(r->st);
+	release(r);
 	if (r->own_tx)
 		sq_rollback(r->sq);
 	free(r);

@@ -20,6 +20,7 @@ struct vd_batch {
 	pthread_cond_t		 cond;
 	struct vd_advance	*head, *tail;
 	bool			 stop;
+	bool			 idle;		/* waiting on cond */
 	unsigned		 max;
 	struct ntag424_ks_advance *v;
 	struct vd_advance	**reqs;
@@ -72,6 +73,7 @@ commit(vd_batch_t *b, size_t n)
 	else
 		r = b->accept ? ntag424_ks_counter_accept_batch(b->ks, b->v, n) :
 	    ntag424_ks_counter_advance_batch(b->ks, b->v, n);
+	vd_metrics_commit(n);
 	if (r != NTAG424_OK) {
 		log_msg(PLOG_ERROR, "counter store: %s", b->ks != NULL ?
 		    ntag424_ks_errmsg(b->ks) : "not open");
@@ -100,8 +102,11 @@ committer(void *arg)
 
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
-		while (b->head == NULL && !b->stop)
+		while (b->head == NULL && !b->stop) {
+			b->idle = true;
 			pthread_cond_wait(&b->cond, &b->lock);
+			b->idle = false;
+		}
 		if (b->head == NULL && b->stop)
 			break;
 		n = take(b);
@@ -123,7 +128,9 @@ vd_batch_submit(vd_batch_t *b, struct vd_advance *a)
 	else
 		b->head = a;
 	b->tail = a;
-	pthread_cond_signal(&b->cond);
+	/* A busy committer looks at the queue again before it sleeps. */
+	if (b->idle)
+		pthread_cond_signal(&b->cond);
 	pthread_mutex_unlock(&b->lock);
 }
 

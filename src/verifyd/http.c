@@ -39,6 +39,7 @@ struct vd_request {
 	char			*uri;
 	size_t			 urilen;
 	bool			 oversize;
+	bool			 headers;	/* the first call was made */
 	int			 phase;
 	int			 retried;
 	double			 t0;
@@ -289,6 +290,15 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	(void)upload;
 	if (rq == NULL)
 		return MHD_NO;
+	/*
+	 * Answer only once the whole request is in: libmicrohttpd closes the
+	 * connection after a response queued at the first call (headers
+	 * only), which would make every client reconnect for each tap.
+	 */
+	if (!rq->headers) {
+		rq->headers = true;
+		return MHD_YES;
+	}
 	if (*upload_size != 0) {
 		*upload_size = 0;	/* a body is not used: skip it */
 		return MHD_YES;

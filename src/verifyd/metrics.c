@@ -1,4 +1,8 @@
-/* Prometheus text format: requests by verdict, latency, store errors. */
+/*
+ * Prometheus text format: requests by verdict, latency, store errors, and
+ * the group commit (commits and the advances they carried: their ratio is
+ * how many requests share one fsync).
+ */
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,6 +19,8 @@ static atomic_ulong	by_verdict[VD_NVERDICTS];
 static atomic_ulong	buckets[NBOUNDS + 1];
 static atomic_ulong	sum_us;
 static atomic_ulong	store_errors;
+static atomic_ulong	commits;
+static atomic_ulong	committed;
 
 void
 vd_metrics_count(int verdict, double seconds)
@@ -33,6 +39,13 @@ void
 vd_metrics_store_error(void)
 {
 	atomic_fetch_add(&store_errors, 1);
+}
+
+void
+vd_metrics_commit(size_t n)
+{
+	atomic_fetch_add(&commits, 1);
+	atomic_fetch_add(&committed, (unsigned long)n);
 }
 
 static int put(char **, size_t *, size_t *, const char *, ...)
@@ -96,6 +109,14 @@ vd_metrics_text(size_t *lenp)
 	r |= put(&buf, &len, &cap, "# HELP verifyd_store_errors_total Failed "
 	    "counter commits.\n# TYPE verifyd_store_errors_total counter\n"
 	    "verifyd_store_errors_total %lu\n", atomic_load(&store_errors));
+	r |= put(&buf, &len, &cap, "# HELP verifyd_commits_total Counter "
+	    "commits (transactions, one fsync each with SQLite).\n"
+	    "# TYPE verifyd_commits_total counter\n"
+	    "verifyd_commits_total %lu\n"
+	    "# HELP verifyd_commit_advances_total Counter advances those "
+	    "commits carried.\n# TYPE verifyd_commit_advances_total counter\n"
+	    "verifyd_commit_advances_total %lu\n", atomic_load(&commits),
+	    atomic_load(&committed));
 	if (r != 0) {
 		free(buf);
 		return NULL;

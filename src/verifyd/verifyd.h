@@ -180,6 +180,8 @@ int vd_verify_serves(vd_verifier_t *v, const char *path, size_t len);
 /* metrics.c */
 void vd_metrics_count(int verdict, double seconds);
 void vd_metrics_store_error(void);
+/* One group commit of n advances was attempted. */
+void vd_metrics_commit(size_t n);
 /* Prometheus text into a malloc'd string; NULL if out of memory. */
 char *vd_metrics_text(size_t *len);
 

@@ -51,5 +51,7 @@ void ks_setup(int argc, char **argv);
 /* test_keystore_files.c: locks, plaintext search, backup, KEK rotation,
  * and the cases only SQLite can stage. */
 void ks_run_file_cases(void);
+/* test_keystore_stmt.c: prepared statements kept and reused. */
+void ks_run_stmt_cases(void);
 
 #endif

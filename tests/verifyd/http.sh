@@ -11,7 +11,7 @@ fx an12196 "$DB" "$KEK"
 COIN=$(fx provision "$DB" "$KEK" game-coin "$DIR/coin.tag")
 SC=$(fx provision "$DB" "$KEK" self-checkout "$DIR/sc.tag")
 fx tap "$DIR/coin.tag" 6 >"$DIR/coin.urls"
-fx tap "$DIR/sc.tag" 3 >"$DIR/sc.urls"
+fx tap "$DIR/sc.tag" 5 >"$DIR/sc.urls"
 GONE=$(fx provision "$DB" "$KEK" self-checkout "$DIR/gone.tag")
 fx tap "$DIR/gone.tag" 1 >"$DIR/gone.urls"
 fx status "$DB" "$KEK" "$GONE" factory
@@ -65,6 +65,19 @@ CODE=$(curl -s --max-time 5 -o "$DIR/page" -w '%{http_code}' "$BASE$(sc 3)")
 [ "$CODE" = 409 ] && grep -q '>Already used<' "$DIR/page" &&
     ok page_already_used || bad "page_already_used: HTTP $CODE"
 
+# Keep-alive: a valid answer (it waited for the commit), a refusal, a
+# health check and another valid answer, all on one connection.
+curl -sv --max-time 10 -H 'Accept: application/json' "$BASE$(sc 4)" \
+    "$BASE$BADMAC" "$BASE/healthz" "$BASE$(sc 5)" >"$DIR/ka" 2>"$DIR/ka.err"
+reused=$(grep -c 'Re-using existing connection' "$DIR/ka.err")
+nvalid=$(grep -o '"verdict":"valid"' "$DIR/ka" | wc -l)
+if [ "$reused" -eq 3 ] && [ "$nvalid" -eq 2 ] && grep -q bad_mac "$DIR/ka" &&
+    ! grep -qi '^< Connection: close' "$DIR/ka.err"; then
+	ok keep_alive
+else
+	bad "keep_alive: $reused reused, $nvalid valid: $(cat "$DIR/ka")"
+fi
+
 # 64 identical requests at once: exactly one valid.
 fx tap "$DIR/coin.tag" 1 >"$DIR/c7"
 U7=$(pq "$(cat "$DIR/c7")")
@@ -97,5 +110,14 @@ get /metrics
 printf '%s' "$BODY" | grep -q '^verifyd_requests_total{verdict="valid"} [1-9]' &&
     printf '%s' "$BODY" | grep -q 'verifyd_request_seconds_bucket{le="+Inf"}' &&
     ok metrics || bad "metrics: $BODY"
+# Every answer that needed the counter went through a commit: at least as
+# many advances as valid answers, at least one per commit.
+m() { printf '%s\n' "$BODY" | awk -v k="$1" '$1 == k { print $2 }'; }
+nv=$(m 'verifyd_requests_total{verdict="valid"}')
+nc=$(m verifyd_commits_total)
+na=$(m verifyd_commit_advances_total)
+[ -n "$nc" ] && [ -n "$na" ] && [ "$nc" -ge 1 ] && [ "$na" -ge "$nc" ] &&
+    [ "$na" -ge "$nv" ] && ok metrics_commits ||
+    bad "metrics_commits: $nv valid, $nc commits, $na advances"
 expect no_route 404 'no such route' /nope
 finish

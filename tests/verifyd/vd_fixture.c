@@ -15,6 +15,9 @@
  *   vd_fixture tap STATE N
  *       read the NDEF file N times as a phone does (power cycle, select,
  *       ISOReadBinary) and print each URL on its own line
+ *   vd_fixture urls DB KEK NTAGS NTAPS
+ *       the benchmark's pool: NTAGS self-checkout tags, then NTAPS rounds
+ *       of one tap of every tag, each URL's path on its own line
  *   vd_fixture status DB KEK UIDHEX STATUS
  *       set the tag's keystore status (provisioned again = re-provisioned)
  *
@@ -197,24 +200,23 @@ personalise(emu_t *emu, const ntag424_template_t *t, uint8_t keys[5][16],
 	ntag424_dev_free(&dev);
 }
 
-static int
-provision(const char *db, const char *kek, const char *preset,
-    const char *state, const char *uidhex)
+/*
+ * A factory emulated tag (uid NULL: a random UID) provisioned with preset
+ * and recorded in ks; the caller frees it.
+ */
+static emu_t *
+provision_emu(ntag424_ks_t *ks, const char *preset, const uint8_t *uid_in)
 {
-	ntag424_ks_t		*ks = ks_open(db, kek);
 	ntag424_template_t	*t = ntag424_template_new();
 	ntag424_template_opts_t	 opts;
 	emu_t			*emu;
 	uint8_t			 uid[7], keys[5][16];
 	bool			 change[5];
-	char			 hex[15];
 	const char		*tmpl;
 	uint32_t		 mver;
 	int			 source;
 
-	if (uidhex != NULL && hex_decode_str(uidhex, uid, 7) != 0)
-		die("uid", NTAG424_ERR_ARG, NULL);
-	if ((emu = emu_new(uidhex != NULL ? uid : NULL)) == NULL || t == NULL)
+	if ((emu = emu_new(uid_in)) == NULL || t == NULL)
 		die("emu", NTAG424_ERR_NOMEM, NULL);
 	memcpy(uid, emu_persist(emu)->uid, 7);
 	tmpl = preset_keys(ks, preset, uid, keys, change, &source, &mver, &opts);
@@ -227,27 +229,54 @@ provision(const char *db, const char *kek, const char *preset,
 			if (change[k])
 				store_key(ks, uid, k, keys[k], 1);
 	wipe(keys, sizeof(keys));
+	ntag424_template_free(&t);
+	return emu;
+}
+
+static int
+provision(const char *db, const char *kek, const char *preset,
+    const char *state, const char *uidhex)
+{
+	ntag424_ks_t	*ks = ks_open(db, kek);
+	emu_t		*emu;
+	uint8_t		 uid[7];
+	char		 hex[15];
+
+	if (uidhex != NULL && hex_decode_str(uidhex, uid, 7) != 0)
+		die("uid", NTAG424_ERR_ARG, NULL);
+	emu = provision_emu(ks, preset, uidhex != NULL ? uid : NULL);
 	check("save", emu_save(emu, state));
-	hex_encode(uid, 7, hex);
+	hex_encode(emu_persist(emu)->uid, 7, hex);
 	printf("%s\n", hex);
 	emu_free(&emu);
-	ntag424_template_free(&t);
 	ntag424_ks_free(&ks);
 	return 0;
 }
 
-/* NDEF URI record (NFC Forum URI RTD): prefix code, then the rest. */
+/*
+ * One tap as a phone reads it (power cycle, select, ISOReadBinary): the
+ * URL of the NDEF URI record (NFC Forum URI RTD: prefix code, then the
+ * rest) into url.
+ */
 static void
-print_url(const uint8_t *f, size_t n)
+read_url(ntag424_dev_t *dev, emu_t *emu, char *url, size_t cap)
 {
 	static const char *const prefix[] = { "", "http://www.",
 	    "https://www.", "http://", "https://" };
-	size_t nlen;
+	uint8_t	f[NTAG424_NDEF_FILE_SIZE];
+	size_t	n, nlen;
 
+	check("attach", ntag424_emu_attach(dev, emu));
+	emu_power_cycle(emu);
+	check("select", ntag424_select_application(dev));
+	check("select ndef", ntag424_select_file(dev, NTAG424_FID_NDEF));
+	check("read", ntag424_iso_read_binary(dev, 0, f, sizeof(f), &n));
 	if (n < 7 || (nlen = (size_t)f[0] << 8 | f[1]) + 2 > n || nlen < 5 ||
 	    f[6] > 4)
 		die("ndef", NTAG424_ERR_MALFORMED, NULL);
-	printf("%s%.*s\n", prefix[f[6]], (int)(nlen + 2 - 7), f + 7);
+	if (snprintf(url, cap, "%s%.*s", prefix[f[6]], (int)(nlen + 2 - 7),
+	    f + 7) >= (int)cap)
+		die("url", NTAG424_ERR_MALFORMED, NULL);
 }
 
 static int
@@ -255,22 +284,66 @@ tap(const char *state, int n)
 {
 	emu_t		*emu = NULL;
 	ntag424_dev_t	*dev = ntag424_dev_new();
-	uint8_t		 file[NTAG424_NDEF_FILE_SIZE];
-	size_t		 got;
+	char		 url[NTAG424_NDEF_FILE_SIZE];
 
+	if (dev == NULL)
+		die("dev", NTAG424_ERR_NOMEM, NULL);
 	check("load", emu_load(&emu, state, 0, NULL));
-	check("attach", ntag424_emu_attach(dev, emu));
 	for (int i = 0; i < n; i++) {
-		emu_power_cycle(emu);
-		check("select", ntag424_select_application(dev));
-		check("select ndef", ntag424_select_file(dev, NTAG424_FID_NDEF));
-		check("read", ntag424_iso_read_binary(dev, 0, file,
-		    sizeof(file), &got));
-		print_url(file, got);
+		read_url(dev, emu, url, sizeof(url));
+		printf("%s\n", url);
 	}
 	check("save", emu_save(emu, state));
 	ntag424_dev_free(&dev);
 	emu_free(&emu);
+	return 0;
+}
+
+/* "https://host/p?q" -> "/p?q": what a client sends on the request line. */
+static const char *
+url_path(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (p == NULL || (p = strchr(p + 3, '/')) == NULL)
+		die("url path", NTAG424_ERR_MALFORMED, NULL);
+	return p;
+}
+
+/*
+ * The benchmark's URL pool: ntags self-checkout tags provisioned in one
+ * process, then ntaps rounds of one tap of every tag (tap 1 of each, tap 2
+ * of each, ...), one request path per line. A client that sends the lines
+ * in order sends each tag's counters in increasing order, ntags requests
+ * apart.
+ */
+static int
+urls(const char *db, const char *kek, long ntags, long ntaps)
+{
+	ntag424_ks_t	 *ks = ks_open(db, kek);
+	ntag424_dev_t	 *dev = ntag424_dev_new();
+	emu_t		**emu;
+	char		  url[NTAG424_NDEF_FILE_SIZE];
+
+	if (ntags < 1 || ntags > 100000 || ntaps < 1 || ntaps > 1000000)
+		die("arguments", NTAG424_ERR_ARG, NULL);
+	if (dev == NULL || (emu = calloc((size_t)ntags, sizeof(*emu))) == NULL)
+		die("alloc", NTAG424_ERR_NOMEM, NULL);
+	for (long i = 0; i < ntags; i++)
+		emu[i] = provision_emu(ks, "self-checkout", NULL);
+	for (long k = 0; k < ntaps; k++)
+		for (long i = 0; i < ntags; i++) {
+			read_url(dev, emu[i], url, sizeof(url));
+			if (puts(url_path(url)) == EOF)
+				die("write", NTAG424_ERR_IO, NULL);
+		}
+	if (fflush(stdout) != 0)
+		die("write", NTAG424_ERR_IO, NULL);
+	for (long i = 0; i < ntags; i++)
+		emu_free(&emu[i]);
+	free(emu);
+	ntag424_dev_free(&dev);
+	ntag424_ks_free(&ks);
 	return 0;
 }
 
@@ -299,6 +372,8 @@ main(int argc, char **argv)
 		    argc == 7 ? argv[6] : NULL);
 	if (argc == 4 && strcmp(argv[1], "tap") == 0)
 		return tap(argv[2], atoi(argv[3]));
+	if (argc == 6 && strcmp(argv[1], "urls") == 0)
+		return urls(argv[2], argv[3], atol(argv[4]), atol(argv[5]));
 	if (argc == 6 && strcmp(argv[1], "status") == 0)
 		return status(argv[2], argv[3], argv[4], argv[5]);
 	fprintf(stderr, "usage: see the comment at the top of vd_fixture.c\n");
