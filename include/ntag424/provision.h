@@ -20,7 +20,11 @@
  * a resume learns from GetKeyVersion (no authentication) which of the two
  * candidate keys is on the tag: normal runs and resumes make no failed
  * authentication. When the version is neither candidate the engine stops
- * (someone else changed the tag) instead of guessing.
+ * (someone else changed the tag) instead of guessing. The keys of a tag's
+ * n-th provisioning carry version ((n - 1) mod 255) + 1 (01 the first
+ * time, 02 after a reset and a new provisioning, ...), and the store gets
+ * that version with every new key, so a key source that derives keys
+ * (AN10922) gives every provisioning its own keys.
  *
  * Reset is the same engine backwards: NDEF cleared, SDM off with factory
  * access rights, keys 1..4 then key 0 back to zero with version 00.
@@ -74,6 +78,7 @@ typedef struct ntag424_prov_tag {
 	int	status;				/* enum ntag424_prov_status */
 	char	name[NTAG424_PROV_NAME_MAX + 1];	/* preset or "template" */
 	char	tmpl[NTAG424_TEMPLATE_MAX + 1];	/* template of the last plan */
+	uint32_t generation;		/* provisionings finished so far */
 } ntag424_prov_tag_t;
 
 /*
@@ -95,9 +100,12 @@ typedef struct ntag424_prov_store {
 	 */
 	int	(*key_get)(void *ctx, const uint8_t *uid, int keyno, int slot,
 		    uint8_t key[NTAG424_KEY_LEN], uint8_t *version, int *state);
-	/* A new key for keyno from the key source (random or diversified). */
+	/*
+	 * A new key for keyno, to be written with version (01..FF), from the
+	 * key source (random, or diversified with version in the input).
+	 */
 	int	(*key_new)(void *ctx, const uint8_t *uid, int keyno,
-		    uint8_t key[NTAG424_KEY_LEN]);
+		    uint8_t version, uint8_t key[NTAG424_KEY_LEN]);
 	/* Pending key: record (intent), sent (maybe), applied, abandoned. */
 	int	(*key_intend)(void *ctx, const uint8_t *uid, int keyno,
 		    const uint8_t key[NTAG424_KEY_LEN], uint8_t version);

@@ -25,16 +25,22 @@
  * stored when the keystore first sees a KEK; a different KEK is
  * NTAG424_ERR_KEK, never garbage keys.
  *
- * Key diversification (done by the engine with the library's AN10922 code,
- * never here). The convention the engine and the verifier must share:
- *   M = UID(7) || KeyNo(1) || "provisio"(8 ASCII bytes)       16 bytes
+ * Key diversification: ntag424_ks_diversify() below, the one derivation
+ * the engine (src/provision) and the verifier (src/verifyd) share:
+ *   M = UID(7) || KeyNo(1) || KeyVersion(1) || "provisio"(8 ASCII bytes)
+ *                                                             17 bytes
  *   K_tag[KeyNo] = AN10922-AES128(master key of version V, M)
  * KeyNo is part of M so that keys 0, 2, 3, 4 of one tag differ; the
  * constant separates our keys from other systems' diversified from the
- * same master. The tag row records V (master_version); the verifier
- * derives with that master version. Cohort keys (seed 004's static SDM
- * meta-read key 1) are not diversified: the same key for every tag,
- * stored as a named, versioned cohort key.
+ * same master. KeyVersion is the version the key is written with
+ * (ChangeKey's KeyVer, stored with the key): the engine numbers the keys
+ * of a tag's n-th provisioning ((n - 1) mod 255) + 1, so a re-provisioned
+ * tag gets new keys and a URL of an earlier provisioning, whose counter
+ * the tag has since restarted, fails its MAC instead of becoming valid.
+ * The tag row records V (master_version); the verifier derives with that
+ * master version and the version of the tag's current key. Cohort keys
+ * (seed 004's static SDM meta-read key 1) are not diversified: the same
+ * key for every tag, stored as a named, versioned cohort key.
  *
  * Current and pending keys. For every tag and key number the keystore
  * holds the CURRENT key (believed on the tag) and, during a run, a PENDING
@@ -271,6 +277,16 @@ int ntag424_ks_cohort_put(ntag424_ks_t *ks, const char *name,
     const uint8_t key[NTAG424_KS_KEY_LEN], uint32_t *version);
 int ntag424_ks_cohort_latest(ntag424_ks_t *ks, const char *name,
     uint8_t key[NTAG424_KS_KEY_LEN], uint32_t *version, int *created);
+/*
+ * Key keyno (0..4) of tag uid, written with key_version (1..255), from
+ * master: AN10922 with M = UID(7) || KeyNo(1) || KeyVersion(1) ||
+ * "provisio" (see the top of this file). Pure computation, no database.
+ * NTAG424_OK, NTAG424_ERR_ARG (NULL, keyno or version out of range; key
+ * wiped) or NTAG424_ERR_CRYPTO.
+ */
+int ntag424_ks_diversify(const uint8_t master[NTAG424_KS_KEY_LEN],
+    const uint8_t uid[NTAG424_KS_UID_LEN], int keyno, uint8_t key_version,
+    uint8_t key[NTAG424_KS_KEY_LEN]);
 
 /* counters.c: the verifier's last accepted SDMReadCtr per (UID, generation) */
 /*

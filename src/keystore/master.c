@@ -1,8 +1,8 @@
 /*
- * Master keys (input of AN10922 diversification) and cohort keys (static
- * keys shared by a cohort of tags, e.g. seed 004's SDM meta-read key 1),
- * both versioned and sealed; the version and the name are in the AAD.
- * A name of NULL means the master keys.
+ * Master keys and the one AN10922 diversification from them, and cohort
+ * keys (static keys shared by a cohort of tags, e.g. seed 004's SDM
+ * meta-read key 1), both versioned and sealed; the version and the name
+ * are in the AAD. A name of NULL means the master keys.
  */
 #include <string.h>
 #include <time.h>
@@ -10,6 +10,10 @@
 #include "common/prim.h"
 #include "keystore/ks.h"
 #include "ntag424/err.h"
+#include "ntag424/kdf.h"
+
+/* keystore.h: M = UID || KeyNo || KeyVersion || "provisio". */
+static const uint8_t kdf_const[8] = { 'p', 'r', 'o', 'v', 'i', 's', 'i', 'o' };
 
 static void
 aad_for(struct seal_aad *a, const char *name, uint32_t version)
@@ -305,4 +309,28 @@ ks_key_import_versioned(ntag424_ks_t *ks, const char *name, uint32_t version,
 	    "%s%s%s version %u than this keystore: nothing was imported",
 	    what(name), name != NULL ? " " : "", name != NULL ? name : "",
 	    (unsigned)version);
+}
+
+int
+ntag424_ks_diversify(const uint8_t master[NTAG424_KS_KEY_LEN],
+    const uint8_t uid[NTAG424_KS_UID_LEN], int keyno, uint8_t key_version,
+    uint8_t key[NTAG424_KS_KEY_LEN])
+{
+	uint8_t	m[NTAG424_KS_UID_LEN + 2 + sizeof(kdf_const)];
+	int	r;
+
+	if (key == NULL)
+		return NTAG424_ERR_ARG;
+	wipe(key, NTAG424_KS_KEY_LEN);
+	/* Version 00 is the factory key's: never one of ours. */
+	if (master == NULL || uid == NULL || keyno < 0 ||
+	    keyno >= NTAG424_KS_NKEYS || key_version == 0)
+		return NTAG424_ERR_ARG;
+	memcpy(m, uid, NTAG424_KS_UID_LEN);
+	m[NTAG424_KS_UID_LEN] = (uint8_t)keyno;
+	m[NTAG424_KS_UID_LEN + 1] = key_version;
+	memcpy(m + NTAG424_KS_UID_LEN + 2, kdf_const, sizeof(kdf_const));
+	r = ntag424_kdf_an10922(master, m, sizeof(m), key);
+	wipe(m, sizeof(m));
+	return r;
 }

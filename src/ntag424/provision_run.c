@@ -17,11 +17,16 @@
 
 static const uint8_t zero_key[KLEN];
 
+/*
+ * The version of the keys of the tag's next provisioning: 01 the first
+ * time, one up each time after (00 means factory: a key of ours never
+ * carries it). A new key is only chosen for a key at 00 on the tag, so it
+ * always differs from the tag's; the store derives with it (provision.h).
+ */
 static uint8_t
-next_version(uint8_t v)
+new_version(uint32_t generation)
 {
-	/* 00 means factory: a key of ours never carries it. */
-	return v == 0xFF ? 0x01 : (uint8_t)(v + 1);
+	return (uint8_t)(generation % 0xFF + 1);
 }
 
 static void
@@ -96,9 +101,9 @@ choose_keys(struct run *r)
 		if (r->ver[k] != 0)
 			continue;	/* changed earlier in this run */
 		r->todo |= 1u << k;
-		r->nver[k] = next_version(r->ver[k]);
+		r->nver[k] = new_version(r->known ? r->tag.generation : 0);
 		if (!r->p->dry_run && (rc = ops->key_new(r->p->ctx, r->uid, k,
-		    r->nkey[k])) != NTAG424_OK)
+		    r->nver[k], r->nkey[k])) != NTAG424_OK)
 			return run_store_fail(r, "key source", rc, false);
 	}
 	return NTAG424_OK;

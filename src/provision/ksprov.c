@@ -3,7 +3,6 @@
 
 #include "common/prim.h"
 #include "ntag424/err.h"
-#include "ntag424/kdf.h"
 #include "provision/ksprov.h"
 
 _Static_assert((int)NTAG424_KS_FACTORY == NTAG424_PROV_FACTORY &&
@@ -16,8 +15,6 @@ _Static_assert((int)NTAG424_KS_CURRENT == NTAG424_PROV_CURRENT &&
     (int)NTAG424_KS_APPLIED == NTAG424_PROV_KEY_APPLIED &&
     (int)NTAG424_KS_INTENT == NTAG424_PROV_KEY_INTENT &&
     (int)NTAG424_KS_MAYBE == NTAG424_PROV_KEY_MAYBE, "key slots and states");
-
-static const uint8_t kdf_const[8] = { 'p', 'r', 'o', 'v', 'i', 's', 'i', 'o' };
 
 int
 ksprov_init(struct ksprov *s, ntag424_ks_t *ks, int source,
@@ -36,24 +33,6 @@ ksprov_init(struct ksprov *s, ntag424_ks_t *ks, int source,
 	    NTAG424_ERR_CRYPTO;
 }
 
-int
-ksprov_diversify(const uint8_t master[NTAG424_KS_KEY_LEN],
-    const uint8_t uid[NTAG424_KS_UID_LEN], int keyno,
-    uint8_t key[NTAG424_KS_KEY_LEN])
-{
-	uint8_t	m[NTAG424_KS_UID_LEN + 1 + sizeof(kdf_const)];
-	int	r;
-
-	if (keyno < 0 || keyno >= NTAG424_KS_NKEYS)
-		return NTAG424_ERR_ARG;
-	memcpy(m, uid, NTAG424_KS_UID_LEN);
-	m[NTAG424_KS_UID_LEN] = (uint8_t)keyno;
-	memcpy(m + NTAG424_KS_UID_LEN + 1, kdf_const, sizeof(kdf_const));
-	r = ntag424_kdf_an10922(master, m, sizeof(m), key);
-	wipe(m, sizeof(m));
-	return r;
-}
-
 static int
 tag_get(void *ctx, const uint8_t *uid, ntag424_prov_tag_t *t)
 {
@@ -67,6 +46,7 @@ tag_get(void *ctx, const uint8_t *uid, ntag424_prov_tag_t *t)
 	t->status = kt.status;
 	memcpy(t->name, kt.name, sizeof(t->name));
 	memcpy(t->tmpl, kt.tmpl, sizeof(kt.tmpl));
+	t->generation = kt.generation;
 	return NTAG424_OK;
 }
 
@@ -133,7 +113,8 @@ key_get(void *ctx, const uint8_t *uid, int keyno, int slot,
 }
 
 static int
-key_new(void *ctx, const uint8_t *uid, int keyno, uint8_t key[NTAG424_KEY_LEN])
+key_new(void *ctx, const uint8_t *uid, int keyno, uint8_t version,
+    uint8_t key[NTAG424_KEY_LEN])
 {
 	struct ksprov	*s = ctx;
 	uint8_t		 m[NTAG424_KS_KEY_LEN];
@@ -152,7 +133,7 @@ key_new(void *ctx, const uint8_t *uid, int keyno, uint8_t key[NTAG424_KEY_LEN])
 		return random_bytes(key, NTAG424_KEY_LEN) == 0 ? NTAG424_OK :
 		    NTAG424_ERR_CRYPTO;
 	if ((r = master(s, m)) == NTAG424_OK)
-		r = ksprov_diversify(m, uid, keyno, key);
+		r = ntag424_ks_diversify(m, uid, keyno, version, key);
 	wipe(m, sizeof(m));
 	return r;
 }

@@ -5,7 +5,8 @@
  * Key sources (keystore.h documents the diversification input):
  *   random       RAND_bytes, one key per tag and key number
  *   diversified  AN10922 from the keystore's latest master key, with
- *                M = UID || KeyNo || "provisio"
+ *                ntag424_ks_diversify(): M = UID || KeyNo || KeyVersion
+ *                || "provisio", KeyVersion the one the engine writes
  * Keys in cohort_mask come from the named cohort key instead (seed 004's
  * static SDM meta-read key 1), created on first use. Every key is also
  * stored sealed, so that a resume and the verifier read it back the same
@@ -35,10 +36,5 @@ int ksprov_init(struct ksprov *s, ntag424_ks_t *ks, int source,
     const char *cohort, unsigned cohort_mask);
 /* The operations to hand to ntag424_prov_set_store() with s as ctx. */
 const ntag424_prov_store_t *ksprov_ops(void);
-
-/* M = UID || KeyNo || "provisio", K = AN10922(master, M). */
-int ksprov_diversify(const uint8_t master[NTAG424_KS_KEY_LEN],
-    const uint8_t uid[NTAG424_KS_UID_LEN], int keyno,
-    uint8_t key[NTAG424_KS_KEY_LEN]);
 
 #endif

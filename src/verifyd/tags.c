@@ -3,8 +3,8 @@
  * SDMFileRead key), the meta-read keys to try on PICCData, and the URL
  * templates, read from the keystore at start and again on a miss.
  *
- * File-read keys are derived (AN10922, the keystore's convention) or
- * unsealed once per tag and kept in memory, so the hot path touches the
+ * File-read keys are derived (ntag424_ks_diversify, with the version of
+ * the tag's current key) or unsealed once per tag and kept in memory, so the hot path touches the
  * database only for the counter. A UID the keystore does not know is
  * cached as unknown for a second, so that an unknown UID costs what a bad
  * MAC costs (a cache hit and one MAC), not a database query.
@@ -126,21 +126,22 @@ put(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	return NTAG424_OK;
 }
 
-/* AN10922 with the keystore's input M = UID || KeyNo || "provisio". */
+/*
+ * keystore.h: the file-read key derived with the version of the tag's
+ * current key, so a URL of an earlier provisioning fails its MAC.
+ */
 static int
 derive(vd_tags_t *t, const struct ntag424_ks_tag *row, uint8_t key[16])
 {
-	uint8_t		master[16], m[16];
+	uint8_t		master[16];
 	uint32_t	got;
 	int		r;
 
 	if ((r = ntag424_ks_master_get(t->ks, row->master_version, master,
 	    &got)) != NTAG424_OK)
 		return r;
-	memcpy(m, row->uid, NTAG424_UID_LEN);
-	m[7] = t->file_keyno;
-	memcpy(m + 8, "provisio", 8);
-	r = ntag424_kdf_an10922(master, m, sizeof(m), key);
+	r = ntag424_ks_diversify(master, row->uid, t->file_keyno,
+	    row->key_version[t->file_keyno], key);
 	wipe(master, sizeof(master));
 	return r;
 }
@@ -163,6 +164,12 @@ load_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	if (r != NTAG424_OK)
 		goto store;
 	k->generation = row.generation;
+	if ((row.current_mask & (1u << t->file_keyno)) == 0) {
+		k->status = VD_TAG_NO_KEY;
+		snprintf(reason, cap, "the keystore has no current key %u for "
+		    "this tag", (unsigned)t->file_keyno);
+		return NTAG424_OK;
+	}
 	if (row.source == NTAG424_KS_SRC_DIVERSIFIED)
 		r = derive(t, &row, k->file_key);
 	else

@@ -650,6 +650,48 @@ counter_race_two_processes(void)
 	ntag424_ks_free(&ks);
 }
 
+/*
+ * keystore.h's diversification input, M = UID || KeyNo || KeyVersion ||
+ * "provisio". Expected keys computed outside this code base:
+ *   printf '01 04782E21801D80 03 VV 70726F766973696F' | xxd -r -p |
+ *   openssl mac -cipher AES-128-CBC \
+ *       -macopt hexkey:00112233445566778899AABBCCDDEEFF CMAC
+ * (AN10922 2.2.1: CMAC(K, 01 || M); the master key is AN10922's example.)
+ */
+static void
+diversify_known_answers(void)
+{
+	static const uint8_t	master[16] = { 0x00, 0x11, 0x22, 0x33, 0x44,
+	    0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF };
+	static const uint8_t	uid[7] = { 0x04, 0x78, 0x2E, 0x21, 0x80, 0x1D,
+	    0x80 };
+	static const uint8_t	v1[16] = { 0xF8, 0x45, 0x2E, 0x41, 0x86, 0xE9,
+	    0xB9, 0xB9, 0x0F, 0x5A, 0x96, 0x56, 0x19, 0x8B, 0xB8, 0xA6 };
+	static const uint8_t	v2[16] = { 0xFA, 0x87, 0x20, 0x65, 0x35, 0xC8,
+	    0x98, 0x9E, 0x5F, 0xC3, 0x27, 0x4E, 0xFC, 0x77, 0xDF, 0xBB };
+	static const uint8_t	zero16[16];
+	uint8_t			k[16], other[16];
+
+	CHECK_INT(NTAG424_OK, ntag424_ks_diversify(master, uid, 3, 1, k));
+	CHECK_BYTES(v1, k, 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_diversify(master, uid, 3, 2, k));
+	CHECK_BYTES(v2, k, 16);
+	/* KeyNo is in the input too. */
+	CHECK_INT(NTAG424_OK, ntag424_ks_diversify(master, uid, 2, 2, other));
+	CHECK(memcmp(k, other, 16) != 0);
+	CHECK_INT(NTAG424_OK, ntag424_ks_diversify(master, uid, 3, 0xFF, k));
+	CHECK(memcmp(k, v1, 16) != 0 && memcmp(k, v2, 16) != 0);
+	/* Version 00 is the factory key's; key numbers are 0..4. */
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_diversify(master, uid, 3, 0, k));
+	CHECK_BYTES(zero16, k, 16);
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_diversify(master, uid, 5, 1, k));
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_diversify(master, uid, -1, 1, k));
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_diversify(NULL, uid, 3, 1, k));
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_diversify(master, NULL, 3, 1, k));
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_ks_diversify(master, uid, 3, 1,
+	    NULL));
+}
+
 /* SQLite only: a file that is not a database. */
 
 int
@@ -668,6 +710,7 @@ main(int argc, char **argv)
 	RUN(journal_append_read);
 	RUN(key_pending_current_flow);
 	RUN(master_and_cohort_keys);
+	RUN(diversify_known_answers);
 	RUN(counter_advance_replay_batch);
 	RUN(counter_accept_generation);
 	RUN(counter_race_two_processes);

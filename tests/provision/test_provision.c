@@ -28,6 +28,26 @@ tag_keys(const struct fx *f, uint8_t ver[5])
 	memcpy(ver, ep->key_ver, 5);
 }
 
+/*
+ * keystore.h, written out here independently of ntag424_ks_diversify():
+ * AN10922(master, UID || KeyNo || KeyVersion || "provisio").
+ */
+static void
+expected_key(struct fx *f, int keyno, uint8_t version, uint8_t out[16])
+{
+	const emu_persist_t	*ep = emu_persist_const(f->emu);
+	uint8_t			 master[16], m[17];
+	uint32_t		 v;
+
+	CHECK_INT(NTAG424_OK, ntag424_ks_master_get(f->ks, 0, master, &v));
+	memcpy(m, ep->uid, 7);
+	m[7] = (uint8_t)keyno;
+	m[8] = version;
+	memcpy(m + 9, "provisio", 8);
+	CHECK_INT(NTAG424_OK, ntag424_kdf_an10922(master, m, sizeof(m), out));
+	wipe(master, sizeof(master));
+}
+
 static void
 game_coin_random(void)
 {
@@ -151,9 +171,11 @@ self_checkout_diversified(void)
 	CHECK_INT(0x00, nf->data[0]);
 	CHECK_INT(86, nf->data[1]);	/* NLEN: 88-byte NDEF */
 	CHECK(memcmp(nf->data + 7, "werkstattwaedi.ch/tag?picc=", 27) == 0);
-	/* key 3 = AN10922(master, UID || 03 || "provisio"); key 1 cohort */
+	/* key 3 = AN10922(master, UID || 03 || 01 || "provisio"); 1 cohort */
+	expected_key(&f, 3, 1, k3);
+	CHECK_BYTES(k3, ep->key[3], 16);
 	CHECK_INT(NTAG424_OK, ntag424_ks_master_get(f.ks, 0, master, &v));
-	CHECK_INT(NTAG424_OK, ksprov_diversify(master, ep->uid, 3, k3));
+	CHECK_INT(NTAG424_OK, ntag424_ks_diversify(master, ep->uid, 3, 1, k3));
 	CHECK_BYTES(k3, ep->key[3], 16);
 	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_get(f.ks, "self-checkout", 0,
 	    cohort, &v));
@@ -164,6 +186,46 @@ self_checkout_diversified(void)
 	EXPECT(&f, NTAG424_OK, fx_reset(&f));
 	CHECK(fx_agrees(&f, NTAG424_KS_FACTORY));
 	wipe(master, sizeof(master));
+	fx_free(&f);
+}
+
+/*
+ * Issue 5: provision, reset, provision again gives new diversified keys
+ * (version 02 in the input), so an unused URL of the first provisioning
+ * cannot verify once the tag's counter has restarted.
+ */
+static void
+self_checkout_reprovision_new_keys(void)
+{
+	struct fx		 f;
+	const emu_persist_t	*ep;
+	struct ntag424_ks_tag	 t;
+	uint8_t			 first[5][16], k[16];
+
+	fx_init(&f, db, "self-checkout", NTAG424_KS_SRC_DIVERSIFIED);
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	ep = emu_persist_const(f.emu);
+	memcpy(first, ep->key, sizeof(first));
+	EXPECT(&f, NTAG424_OK, fx_check(&f));
+	EXPECT(&f, NTAG424_OK, fx_reset(&f));
+	CHECK(fx_agrees(&f, NTAG424_KS_FACTORY));
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK(fx_agrees(&f, NTAG424_KS_PROVISIONED));
+	CHECK_INT(1, f.rep.read_ctr);	/* the counter restarted */
+	for (int i = 0; i < 5; i++)
+		CHECK_INT(2, ep->key_ver[i]);
+	for (int i = 0; i < 5; i++)
+		if (i != 1)	/* key 1 is the cohort key: the same */
+			CHECK(memcmp(first[i], ep->key[i], 16) != 0);
+	CHECK_BYTES(first[1], ep->key[1], 16);
+	expected_key(&f, 3, 2, k);
+	CHECK_BYTES(k, ep->key[3], 16);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(f.ks, ep->uid, &t));
+	CHECK_INT(2, t.generation);
+	CHECK_INT(2, t.key_version[3]);
+	EXPECT(&f, NTAG424_OK, fx_check(&f));
+	wipe(first, sizeof(first));
+	wipe(k, sizeof(k));
 	fx_free(&f);
 }
 
@@ -329,6 +391,7 @@ main(int argc, char **argv)
 	RUN(check_counts_up);
 	RUN(reset_and_again);
 	RUN(self_checkout_diversified);
+	RUN(self_checkout_reprovision_new_keys);
 	RUN(foreign_tag_untouched);
 	RUN(dry_run_sends_no_change);
 	RUN(swapped_tag_detected);

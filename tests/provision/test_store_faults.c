@@ -78,9 +78,9 @@ f_key_get(void *c, const uint8_t *u, int k, int s, uint8_t *key,
 }
 
 static int
-f_key_new(void *c, const uint8_t *u, int k, uint8_t *key)
+f_key_new(void *c, const uint8_t *u, int k, uint8_t v, uint8_t *key)
 {
-	return real->key_new(c, u, k, key);
+	return real->key_new(c, u, k, v, key);
 }
 
 static const char *

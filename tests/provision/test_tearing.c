@@ -4,8 +4,8 @@
  * command takes effect, present the tag again and rerun. Every case must
  * end provisioned (or factory), with the keystore agreeing with the tag,
  * no key lost, and at most one failed authentication (in fact none: key
- * versions decide). Prints a table. No argument: SQLite; argument: a
- * postgresql:// URI.
+ * versions decide); a re-provisioned tag ends with new keys. Prints a
+ * table. No argument: SQLite; argument: a postgresql:// URI.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,9 +20,12 @@ struct sweep {
 	const char	*preset;
 	int		 source;
 	int		 reset;		/* sweep the reset, not the provision */
+	int		 again;		/* provision and reset first */
 	size_t		 apdus;		/* of a clean run */
 	unsigned	 cases, recovered, failed_auths, max_auths;
 };
+
+static uint8_t first_keys[NTAG424_KS_NKEYS][16];
 
 static int
 op(struct fx *f, const struct sweep *s)
@@ -34,11 +37,38 @@ static void
 prepare(struct fx *f, const struct sweep *s)
 {
 	fx_init(f, db, s->preset, s->source);
-	if (s->reset) {
+	if (s->reset || s->again) {
 		if (!CHECK_INT(NTAG424_OK, fx_provision(f)))
 			fx_dump(f);
 		fx_represent(f);
 	}
+	if (s->again) {
+		memcpy(first_keys, emu_persist_const(f->emu)->key,
+		    sizeof(first_keys));
+		if (!CHECK_INT(NTAG424_OK, fx_reset(f)))
+			fx_dump(f);
+		fx_represent(f);
+	}
+}
+
+/*
+ * A re-provisioned tag, resumed or not, carries the second provisioning's
+ * keys: version 02, and every key that is not the cohort's key 1 new.
+ */
+static int
+fresh_keys(const struct fx *f, const struct sweep *s)
+{
+	const emu_persist_t	*ep = emu_persist_const(f->emu);
+	int			 ok = 1;
+
+	if (!s->again)
+		return 1;
+	for (int k = 0; k < NTAG424_KS_NKEYS; k++)
+		ok &= ep->key_ver[k] == 2 &&
+		    (k == 1) == (memcmp(first_keys[k], ep->key[k], 16) == 0);
+	if (!ok)
+		fprintf(stderr, "  the second provisioning's keys are not new\n");
+	return ok;
 }
 
 /* One clean run: how many C-APDUs there are to cut. */
@@ -70,7 +100,7 @@ one_case(struct sweep *s, unsigned long k, int when)
 	auths += f.rep.failed_auths;
 	ok = r1 != NTAG424_OK && r2 == NTAG424_OK &&
 	    fx_agrees(&f, s->reset ? NTAG424_KS_FACTORY :
-	    NTAG424_KS_PROVISIONED);
+	    NTAG424_KS_PROVISIONED) && fresh_keys(&f, s);
 	if (ok && !s->reset) {
 		/* usable: a phone's read verifies, key 0 authenticates */
 		fx_represent(&f);
@@ -94,13 +124,15 @@ one_case(struct sweep *s, unsigned long k, int when)
 
 static struct sweep sweeps[] = {
 	{ "provision game-coin random", "game-coin", NTAG424_KS_SRC_RANDOM,
-	    0, 0, 0, 0, 0, 0 },
+	    0, 0, 0, 0, 0, 0, 0 },
 	{ "reset game-coin random", "game-coin", NTAG424_KS_SRC_RANDOM,
-	    1, 0, 0, 0, 0, 0 },
+	    1, 0, 0, 0, 0, 0, 0 },
 	{ "provision self-checkout diversified", "self-checkout",
-	    NTAG424_KS_SRC_DIVERSIFIED, 0, 0, 0, 0, 0, 0 },
+	    NTAG424_KS_SRC_DIVERSIFIED, 0, 0, 0, 0, 0, 0, 0 },
 	{ "reset self-checkout diversified", "self-checkout",
-	    NTAG424_KS_SRC_DIVERSIFIED, 1, 0, 0, 0, 0, 0 },
+	    NTAG424_KS_SRC_DIVERSIFIED, 1, 0, 0, 0, 0, 0, 0 },
+	{ "re-provision self-checkout diversified", "self-checkout",
+	    NTAG424_KS_SRC_DIVERSIFIED, 0, 1, 0, 0, 0, 0, 0 },
 };
 
 static void
@@ -123,12 +155,12 @@ sweep_all(void)
 static void
 print_table(void)
 {
-	printf("\n%-38s %6s %6s %9s %12s %9s\n", "tearing sweep", "APDUs",
+	printf("\n%-40s %6s %6s %9s %12s %9s\n", "tearing sweep", "APDUs",
 	    "cases", "recovered", "failed auths", "max/case");
 	for (size_t i = 0; i < sizeof(sweeps) / sizeof(sweeps[0]); i++) {
 		const struct sweep *s = &sweeps[i];
 
-		printf("%-38s %6zu %6u %9u %12u %9u\n", s->name, s->apdus,
+		printf("%-40s %6zu %6u %9u %12u %9u\n", s->name, s->apdus,
 		    s->cases, s->recovered, s->failed_auths, s->max_auths);
 	}
 	printf("\n");

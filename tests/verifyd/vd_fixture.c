@@ -21,8 +21,15 @@
  *   vd_fixture status DB KEK UIDHEX STATUS
  *       set the tag's keystore status (provisioned again = re-provisioned)
  *
+ *   vd_fixture engine DB KEK PRESET STATE provision|reset
+ *       the real engine (libntag424 + src/provision) on the emulated tag
+ *       in STATE (a new factory tag if STATE does not exist), as
+ *       ntag424 provision/reset does; provision prints the UID
+ *
  * Key diversification uses the keystore's convention (keystore.h):
- * M = UID || KeyNo || "provisio", written here independently of tags.c.
+ * M = UID || KeyNo || KeyVersion || "provisio", written here independently
+ * of ntag424_ks_diversify(); the keys of the n-th provisioning carry
+ * version n, as the engine's do.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +41,8 @@
 #include "emu/emu_io.h"
 #include "keystore/keystore.h"
 #include "ntag424.h"
+#include "ntag424/provision.h"
+#include "provision/ksprov.h"
 
 #define GAME_COIN	"https://coins.example/c?picc={picc}&cmac={mac}"
 /* Seed 004: PICC at 0x22, MAC input from 0x22, MAC at 0x48. */
@@ -113,13 +122,14 @@ an12196(const char *db, const char *kek)
 
 static void
 diversify(const uint8_t master[16], const uint8_t uid[7], int keyno,
-    uint8_t out[16])
+    uint8_t version, uint8_t out[16])
 {
-	uint8_t m[16];
+	uint8_t m[17];
 
 	memcpy(m, uid, 7);
 	m[7] = (uint8_t)keyno;
-	memcpy(m + 8, "provisio", 8);
+	m[8] = version;
+	memcpy(m + 9, "provisio", 8);
 	if (ntag424_kdf_an10922(master, m, sizeof(m), out) != NTAG424_OK)
 		die("kdf", NTAG424_ERR_CRYPTO, NULL);
 }
@@ -127,8 +137,8 @@ diversify(const uint8_t master[16], const uint8_t uid[7], int keyno,
 /* The preset's keys 0..4 and template; keys[k] zero if not changed. */
 static const char *
 preset_keys(ntag424_ks_t *ks, const char *preset, const uint8_t uid[7],
-    uint8_t keys[5][16], bool change[5], int *source, uint32_t *mver,
-    ntag424_template_opts_t *opts)
+    uint8_t version, uint8_t keys[5][16], bool change[5], int *source,
+    uint32_t *mver, ntag424_template_opts_t *opts)
 {
 	uint8_t		master[16];
 	uint32_t	v;
@@ -153,7 +163,7 @@ preset_keys(ntag424_ks_t *ks, const char *preset, const uint8_t uid[7],
 	for (int k = 0; k < 5; k++) {
 		change[k] = true;
 		if (k != 1)
-			diversify(master, uid, k, keys[k]);
+			diversify(master, uid, k, version, keys[k]);
 	}
 	wipe(master, sizeof(master));
 	*source = NTAG424_KS_SRC_DIVERSIFIED;
@@ -212,22 +222,27 @@ provision_emu(ntag424_ks_t *ks, const char *preset, const uint8_t *uid_in)
 	emu_t			*emu;
 	uint8_t			 uid[7], keys[5][16];
 	bool			 change[5];
+	struct ntag424_ks_tag	 row;
 	const char		*tmpl;
 	uint32_t		 mver;
+	uint8_t			 version;
 	int			 source;
 
 	if ((emu = emu_new(uid_in)) == NULL || t == NULL)
 		die("emu", NTAG424_ERR_NOMEM, NULL);
 	memcpy(uid, emu_persist(emu)->uid, 7);
-	tmpl = preset_keys(ks, preset, uid, keys, change, &source, &mver, &opts);
+	version = ntag424_ks_tag_get(ks, uid, &row) == NTAG424_OK ?
+	    (uint8_t)(row.generation % 255 + 1) : 1;
+	tmpl = preset_keys(ks, preset, uid, version, keys, change, &source,
+	    &mver, &opts);
 	if (ntag424_template_compile(t, tmpl, &opts) != NTAG424_OK)
 		die(ntag424_template_error(t, NULL), NTAG424_ERR_TEMPLATE, NULL);
-	personalise(emu, t, keys, change, 1);
+	personalise(emu, t, keys, change, version);
 	record_tag(ks, uid, preset, tmpl, source, mver);
-	if (source == NTAG424_KS_SRC_RANDOM)
-		for (int k = 0; k < 5; k++)
-			if (change[k])
-				store_key(ks, uid, k, keys[k], 1);
+	/* As the engine does: every key stored, whatever its source. */
+	for (int k = 0; k < 5; k++)
+		if (change[k])
+			store_key(ks, uid, k, keys[k], version);
 	wipe(keys, sizeof(keys));
 	ntag424_template_free(&t);
 	return emu;
@@ -362,6 +377,53 @@ status(const char *db, const char *kek, const char *uidhex, const char *st)
 	return 0;
 }
 
+/* The engine as ntag424 provision/reset runs it (prov_cli.c's setup). */
+static int
+engine(const char *db, const char *kek, const char *preset,
+    const char *state, const char *what)
+{
+	ntag424_ks_t		*ks = ks_open(db, kek);
+	ntag424_prov_t		*p = ntag424_prov_new();
+	ntag424_dev_t		*dev = ntag424_dev_new();
+	ntag424_prov_report_t	 rep;
+	ntag424_prov_plan_t	 plan;
+	struct ksprov		 sp;
+	emu_t			*emu = NULL;
+	bool			 sc = strcmp(preset, "self-checkout") == 0;
+	char			 hex[15];
+	int			 r;
+
+	if (p == NULL || dev == NULL)
+		die("engine", NTAG424_ERR_NOMEM, NULL);
+	check("load", emu_load(&emu, state, 1, NULL));
+	check("attach", ntag424_emu_attach(dev, emu));
+	check("preset", ntag424_prov_preset(preset, sc ? NULL :
+	    "https://coins.example/c", &plan));
+	check("plan", ntag424_prov_set_plan(p, &plan));
+	check("store", ksprov_init(&sp, ks, sc ? NTAG424_KS_SRC_DIVERSIFIED :
+	    NTAG424_KS_SRC_RANDOM, sc ? "self-checkout" : NULL,
+	    sc ? 1u << 1 : 0));
+	check("store", ntag424_prov_set_store(p, ksprov_ops(), &sp));
+	memset(&rep, 0, sizeof(rep));
+	r = strcmp(what, "reset") == 0 ? ntag424_prov_reset(p, dev, &rep) :
+	    ntag424_prov_provision(p, dev, &rep);
+	if (r != NTAG424_OK) {
+		fprintf(stderr, "vd_fixture: %s: %s: %s\n", what, rep.step,
+		    rep.message);
+		exit(1);
+	}
+	check("save", emu_save(emu, state));
+	if (strcmp(what, "reset") != 0) {
+		hex_encode(emu_persist(emu)->uid, 7, hex);
+		printf("%s\n", hex);
+	}
+	ntag424_dev_free(&dev);
+	emu_free(&emu);
+	ntag424_prov_free(&p);
+	ntag424_ks_free(&ks);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -374,6 +436,10 @@ main(int argc, char **argv)
 		return tap(argv[2], atoi(argv[3]));
 	if (argc == 6 && strcmp(argv[1], "urls") == 0)
 		return urls(argv[2], argv[3], atol(argv[4]), atol(argv[5]));
+	if (argc == 7 && strcmp(argv[1], "engine") == 0 &&
+	    (strcmp(argv[6], "provision") == 0 ||
+	    strcmp(argv[6], "reset") == 0))
+		return engine(argv[2], argv[3], argv[4], argv[5], argv[6]);
 	if (argc == 6 && strcmp(argv[1], "status") == 0)
 		return status(argv[2], argv[3], argv[4], argv[5]);
 	fprintf(stderr, "usage: see the comment at the top of vd_fixture.c\n");
