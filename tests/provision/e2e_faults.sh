@@ -2,8 +2,10 @@
 # Two failures through libpcsclite -> pcscd -> vpcd -> ntag424 emulate,
 # each asserted by its exact message, the tag's state and the keystore:
 #   * a tag serving an authentication delay (91AD) after failed attempts;
-#   * the SQLite keystore on a full file system (a 4 MiB tmpfs mounted
-#     in the rig's private mount namespace).
+#   * the SQLite keystore on a full file system (a tmpfs mounted in the
+#     rig's private mount namespace): full before the run (nothing is sent
+#     to the tag), and full in the middle of a run (the journal finishes it
+#     once there is space, with the keys the tag really has).
 . "$(dirname "$0")/../e2e/pcsc-rig.sh"
 set -u
 
@@ -103,4 +105,41 @@ rig_remove_tag || fail "remove f2"
 rig_emulate "$RIG_DIR/f1.state" || fail "emulate f1 again"
 out=$(nt check 2>&1) || fail "first tag after the full disk: $out"
 rig_remove_tag || fail "remove f1"
+# ---- full in the middle of a run: the WAL outgrows a 256 KiB tmpfs ----
+SMALL=$RIG_DIR/small
+mkdir "$SMALL" && mount -t tmpfs -o size=256k,mode=0700 tmpfs "$SMALL" ||
+    fail "mount the 256 KiB tmpfs"
+trap 'umount "$SMALL" "$FULL" 2>/dev/null; rig_stop' EXIT
+DB=$SMALL/keystore.db
+rig_emulate "$RIG_DIR/m.state" --uid 04F0000000003F || fail "emulate m"
+out=$(nt provision --preset game-coin --url $URL 2>&1) &&
+    fail "provisioned with a 256 KiB keystore"
+same "mid-run full message" "ntag424 provision: tag 04F0000000003F: \
+keystore: the keystore $DB is full (database or disk is full) while \
+committing: nothing of this change was written; free disk space and retry \
+(NTAG424_ERR_STORE)" "$(echo "$out" | sed -n 1p)"
+same "mid-run full what to do" "  what to do: the tag is safe: each change \
+was recorded as maybe-applied before it was sent. Fix the database, then run \
+the same command again to finish" "$(echo "$out" | sed -n 2p)"
+view=$(tag_view)
+case "$view" in
+*"key versions: 0:00 1:00 2:00 3:00 4:00"*)
+	fail "the keystore filled up before the tag changed: $view" ;;
+esac
+ok "the keystore filled up after the tag changed"
+
+# space freed: the journal finishes the run, and the keys it holds are the
+# tag's (check authenticates with key 0, sun verify uses keys 1 and 3)
+mount -o remount,size=4m "$SMALL" || fail "grow the tmpfs"
+out=$(nt provision --preset game-coin --url $URL 2>&1) ||
+    fail "resume after freeing space: $out"
+has "resumed after freeing space" "$out" \
+    "tag 04F0000000003F: provisioned (interrupted run finished) (partial;"
+has "resume without failed auth" "$out" "0 failed authentications"
+out=$(nt check 2>&1) || fail "check after the resume: $out"
+url=$("$NTAG424" tap --reader "$reader") || fail "tap after the resume"
+v=$("$NTAG424" sun verify --uid 04F0000000003F --db "$DB" --kek-file "$KEK" \
+    "$url") || fail "sun verify after the resume: $v"
+has "no key lost" "$v" "verdict: valid"
+rig_remove_tag || fail "remove m"
 echo "all passed"
