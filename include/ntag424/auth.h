@@ -41,7 +41,13 @@ int ntag424_auth_ev2_nonfirst(ntag424_dev_t *dev, uint8_t key_no,
 /* The key number of the active session, or NTAG424_ERR_STATE. */
 int ntag424_auth_key_no(const ntag424_dev_t *dev);
 
-/* Forget the session (wiped). The tag notices at the next command. */
+/*
+ * Forget the session (wiped) in dev only: the tag stays authenticated and
+ * answers the next command, now sent without a MAC, with an error status
+ * word (917E for GetVersion) that ends its session too. To end it on both
+ * sides without an error, select the MF (ntag424_select_file with
+ * NTAG424_FID_MF) or reconnect.
+ */
 void ntag424_auth_end(ntag424_dev_t *dev);
 
 #ifdef __cplusplus

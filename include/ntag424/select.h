@@ -17,6 +17,7 @@
 extern "C" {
 #endif
 
+#define NTAG424_FID_MF		0x3F00
 #define NTAG424_FID_CC		0xE103
 #define NTAG424_FID_NDEF	0xE104
 #define NTAG424_FID_PROP	0xE105
@@ -25,7 +26,10 @@ extern "C" {
 int ntag424_select_application(ntag424_dev_t *dev);
 /* Select a DF by name (1..16 bytes). */
 int ntag424_select_df(ntag424_dev_t *dev, const uint8_t *name, size_t len);
-/* Select an EF (or DF) by its ISO file ID, e.g. NTAG424_FID_NDEF. */
+/*
+ * Select an EF (or DF) by its ISO file ID, e.g. NTAG424_FID_NDEF.
+ * NTAG424_FID_MF ends the session, whatever the tag answers.
+ */
 int ntag424_select_file(ntag424_dev_t *dev, uint16_t fid);
 
 #ifdef __cplusplus

@@ -131,6 +131,12 @@ emu_set_delay(emu_t *e, const emu_delay_t *d)
 	e->delay = *d;
 }
 
+void
+emu_get_delay(const emu_t *e, emu_delay_t *d)
+{
+	*d = e->delay;
+}
+
 int
 emu_inject(emu_t *e, int what, const uint8_t *v, size_t n)
 {

@@ -167,6 +167,7 @@ int emu_take_changed(emu_t *emu);
 /* Log every C-APDU and R-APDU at trace level, key material redacted. */
 void emu_set_log(emu_t *emu, int on);
 void emu_set_delay(emu_t *emu, const emu_delay_t *delay);
+void emu_get_delay(const emu_t *emu, emu_delay_t *delay);
 
 /* Force the next random value of a kind (EMU_INJECT_*). 0 or ERR_ARG. */
 int emu_inject(emu_t *emu, int what, const uint8_t *v, size_t n);

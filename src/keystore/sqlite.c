@@ -6,6 +6,7 @@
  * over and over (the verifier's counter upsert thousands of times a
  * second), and preparing costs more than running them.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,10 +66,20 @@ kind(int rc)
 	}
 }
 
-/* Keep the engine's message for ks_errmsg(); return the error kind. */
+/*
+ * Keep the engine's message for ks_errmsg(); return the error kind. A full
+ * file system reaches SQLite as ENOSPC on a WAL or -shm write, which it
+ * reports as SQLITE_IOERR, not SQLITE_FULL: name it and call it full.
+ */
 static int
 fail(struct sq *sq, int rc)
 {
+	if ((rc & 0xff) == SQLITE_IOERR && sq->db != NULL &&
+	    sqlite3_system_errno(sq->db) == ENOSPC) {
+		snprintf(sq->msg, sizeof(sq->msg), "%s: %s",
+		    sqlite3_errmsg(sq->db), strerror(ENOSPC));
+		return DB_EFULL;
+	}
 	snprintf(sq->msg, sizeof(sq->msg), "%s",
 	    sq->db != NULL ? sqlite3_errmsg(sq->db) : sqlite3_errstr(rc));
 	return kind(rc);

@@ -35,6 +35,24 @@ auth_key0(struct run *r, const uint8_t key[KLEN], const char *step)
 	    "key 0 from the keystore");
 }
 
+/*
+ * End the session on both sides: forgetting ours is not enough, the tag
+ * would still expect MACs. Selecting the MF ends it on the tag and in the
+ * device (reference D-24), then the application is selected again.
+ */
+static int
+end_session(struct run *r)
+{
+	int rc;
+
+	if ((rc = ntag424_select_file(r->dev, NTAG424_FID_MF)) == NTAG424_OK)
+		rc = ntag424_select_application(r->dev);
+	if (rc != NTAG424_OK)
+		return run_fail(r, "select", rc, "could not end the session "
+		    "before reading like a phone");
+	return NTAG424_OK;
+}
+
 static int
 read_url(struct run *r, char *url, size_t cap)
 {

@@ -59,7 +59,6 @@ unsigned write_frames(const ntag424_dev_t *dev, size_t len);
 
 /* provision_state.c */
 int state_read(struct run *r);
-int end_session(struct run *r);
 int state_reconcile(struct run *r);
 int state_found(struct run *r);
 

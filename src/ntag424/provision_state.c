@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "common/prim.h"
-#include "ntag424/auth.h"
 #include "ntag424/err.h"
 #include "ntag424/keys.h"
 #include "ntag424/select.h"
@@ -22,38 +21,13 @@ zero_uid(const uint8_t uid[NTAG424_UID_LEN])
 	return memcmp(uid, zero, sizeof(zero)) == 0;
 }
 
-/*
- * End the session on both sides: forgetting ours is not enough, the tag
- * would still expect MACs. Selecting another DF ends it there too
- * (reference D-24), then the application is selected again.
- */
-int
-end_session(struct run *r)
-{
-	int rc;
-
-	if ((rc = ntag424_select_file(r->dev, 0x3F00)) == NTAG424_OK) {
-		ntag424_auth_end(r->dev);
-		rc = ntag424_select_application(r->dev);
-	}
-	if (rc != NTAG424_OK)
-		return run_fail(r, "select", rc, "could not end the session "
-		    "before reading like a phone");
-	return NTAG424_OK;
-}
-
 static int
 read_uid(struct run *r)
 {
 	ntag424_version_t	v;
 	int			rc;
 
-	/* A session left open by an earlier run on this connection. */
-	if (ntag424_auth_key_no(r->dev) >= 0)
-		rc = end_session(r);
-	else
-		rc = ntag424_select_application(r->dev);
-	if (rc != NTAG424_OK)
+	if ((rc = ntag424_select_application(r->dev)) != NTAG424_OK)
 		return run_fail(r, "select", rc, "could not select the NDEF "
 		    "application");
 	if ((rc = ntag424_version_get(r->dev, &v)) != NTAG424_OK)

@@ -62,10 +62,19 @@ ntag424_select_application(ntag424_dev_t *dev)
 int
 ntag424_select_file(ntag424_dev_t *dev, uint16_t fid)
 {
-	uint8_t id[2];
+	uint8_t	id[2];
+	int	r;
 
 	if (dev == NULL)
 		return NTAG424_ERR_ARG;
 	put_u16be(id, fid);
-	return select_iso(dev, 0x00, id, sizeof(id));
+	r = select_iso(dev, 0x00, id, sizeof(id));
+	/*
+	 * D-24: the MF is the one other DF (NT4H2421Gx 8.2.1); selecting it
+	 * by file ID ends the tag's session exactly as by name does. Keeping
+	 * ours would MAC the next command for a tag that expects none.
+	 */
+	if (fid == NTAG424_FID_MF)
+		nt_sess_wipe(dev);
+	return r;
 }

@@ -168,6 +168,82 @@ misc_originality(void)
 	rig_close(&r);
 }
 
+/*
+ * D-16: GetVersion in a session counts once for CmdCtr on both sides. The
+ * MAC and Full commands after it only pass if the tag checked their MACs
+ * with the CmdCtr the library used and answered with the one it expects.
+ */
+static void
+misc_version_cmdctr(void)
+{
+	struct rig r;
+	ntag424_version_t v;
+	ntag424_file_settings_t fs;
+	uint8_t kv = 0xAA, uid[7];
+
+	rig_open(&r, NULL);
+	rig_auth(&r, 0, integ_zero);
+	CHECK_INT(0, r.dev->sess.cmd_ctr);
+	CHECK_INT(NTAG424_OK, ntag424_version_get(r.dev, &v));
+	check_version(&v, integ_uid);
+	CHECK_INT(1, r.dev->sess.cmd_ctr);
+	CHECK_INT(NTAG424_OK, ntag424_key_version(r.dev, 0, &kv));
+	CHECK_INT(0x00, kv);
+	CHECK_INT(2, r.dev->sess.cmd_ctr);
+	CHECK_INT(NTAG424_OK, ntag424_version_get(r.dev, &v));
+	check_version(&v, integ_uid);
+	CHECK_INT(NTAG424_OK, ntag424_file_settings_get(r.dev,
+	    NTAG424_FILE_NDEF, &fs));
+	CHECK_INT(NTAG424_OK, ntag424_uid_get(r.dev, uid));
+	CHECK_BYTES(integ_uid, uid, 7);
+	CHECK_INT(5, r.dev->sess.cmd_ctr);
+	CHECK_INT(0, ntag424_auth_key_no(r.dev));
+	rig_close(&r);
+}
+
+/*
+ * The 917E the engine once saw: selecting the MF by file ID ended the
+ * tag's session (D-24) but not the library's, whose next GetVersion came
+ * with a MAC the unauthenticated tag cannot take.
+ */
+static void
+misc_version_after_mf(void)
+{
+	struct rig r;
+	ntag424_version_t v;
+	uint8_t kv;
+
+	rig_open(&r, NULL);
+	rig_auth(&r, 0, integ_zero);
+	CHECK_INT(NTAG424_OK, ntag424_select_file(r.dev, NTAG424_FID_MF));
+	CHECK_INT(NTAG424_ERR_STATE, ntag424_auth_key_no(r.dev));
+	CHECK_INT(NTAG424_OK, ntag424_select_application(r.dev));
+	memset(&v, 0xAA, sizeof(v));
+	CHECK_INT(NTAG424_OK, ntag424_version_get(r.dev, &v));
+	check_version(&v, integ_uid);
+	rig_auth(&r, 3, integ_zero);
+	CHECK_INT(NTAG424_OK, ntag424_version_get(r.dev, &v));
+	CHECK_INT(NTAG424_OK, ntag424_key_version(r.dev, 3, &kv));
+	CHECK_INT(3, ntag424_auth_key_no(r.dev));
+	rig_close(&r);
+}
+
+/* ntag424_auth_end forgets only our half: the tag answers 917E, then drops. */
+static void
+misc_version_after_forget(void)
+{
+	struct rig r;
+	ntag424_version_t v;
+
+	rig_open(&r, NULL);
+	rig_auth(&r, 0, integ_zero);
+	ntag424_auth_end(r.dev);
+	CHECK_INT(0x917E, ntag424_version_get(r.dev, &v));
+	CHECK_INT(NTAG424_OK, ntag424_version_get(r.dev, &v));
+	check_version(&v, integ_uid);
+	rig_close(&r);
+}
+
 /* A plain NTAG 424 DNA is not a TagTamper part: 911C. */
 static void
 misc_tt_status(void)
@@ -215,6 +291,9 @@ int
 main(void)
 {
 	RUN(misc_version);
+	RUN(misc_version_cmdctr);
+	RUN(misc_version_after_mf);
+	RUN(misc_version_after_forget);
 	RUN(misc_card_uid);
 	RUN(misc_random_uid);
 	RUN(misc_originality);

@@ -22,13 +22,19 @@ usage(FILE *f)
 	fprintf(f, "usage: ntag424 emulate --state FILE --vpcd PORT "
 	    "[--host ADDR] [--uid HEX]\n"
 	    "                        [--tear-at K --tear-when before|after] "
-	    "[--log]\n\n"
+	    "[--log]\n"
+	    "                        [--auth-delay-after N] "
+	    "[--auth-failures KEY:N]\n\n"
 	    "Present a software NTAG 424 DNA to pcscd's vpcd reader on PORT.\n"
 	    "FILE holds the tag (created as a factory tag if missing, with\n"
 	    "--uid or a random 04xxxxxxxxxxxx UID) and is saved after every\n"
 	    "change. --tear-at K cuts the power at the K-th C-APDU, before or\n"
 	    "after it takes effect, saves and exits 3 (the tag leaves).\n"
-	    "SIGTERM/SIGINT save and exit 0.\n");
+	    "--auth-delay-after N: the tag answers 91AD (AUTHENTICATION_DELAY)\n"
+	    "once N authentications with a key failed in a row (default 50).\n"
+	    "--auth-failures KEY:N records N failed authentications in a row\n"
+	    "with KEY (0-4) in FILE before serving, as a tag that met a key\n"
+	    "guesser would have. SIGTERM/SIGINT save and exit 0.\n");
 }
 
 static void
@@ -55,6 +61,9 @@ struct emulate_opts {
 	unsigned long	 tear_at;
 	int		 tear_when;
 	int		 log;
+	unsigned long	 delay_after;	/* 0: the emulator's default */
+	long		 fail_key;	/* -1: --auth-failures not given */
+	unsigned long	 fail_count;
 };
 
 static int
@@ -64,6 +73,17 @@ parse_ul(const char *s, unsigned long max, unsigned long *v)
 
 	*v = strtoul(s, &end, 10);
 	return *s == '\0' || *end != '\0' || *v == 0 || *v > max ? -1 : 0;
+}
+
+/* KEY:N with KEY 0..4 and N 1..65535 (TotFailCtr is 16 bits). */
+static int
+parse_failures(const char *s, struct emulate_opts *o)
+{
+	if (s[0] < '0' || s[0] >= '0' + EMU_NKEYS || s[1] != ':' ||
+	    parse_ul(s + 2, 0xFFFF, &o->fail_count) < 0)
+		return -1;
+	o->fail_key = s[0] - '0';
+	return 0;
 }
 
 static int
@@ -77,6 +97,8 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 		{ "tear-at", required_argument, NULL, 't' },
 		{ "tear-when", required_argument, NULL, 'w' },
 		{ "log", no_argument, NULL, 'l' },
+		{ "auth-delay-after", required_argument, NULL, 'd' },
+		{ "auth-failures", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -114,6 +136,14 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 		case 'l':
 			o->log = 1;
 			break;
+		case 'd':
+			if (parse_ul(optarg, 0xFF, &o->delay_after) < 0)
+				return -1;
+			break;
+		case 'f':
+			if (parse_failures(optarg, o) < 0)
+				return -1;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -127,11 +157,40 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 	return 0;
 }
 
+/*
+ * The failed-authentication model (reference 9, D-27): the delay threshold
+ * lives in this process, the counters in the state file, saved at once.
+ */
+static int
+set_failures(const struct emulate_opts *o, emu_t *e)
+{
+	emu_delay_t	 d;
+	emu_failctr_t	*f;
+
+	if (o->delay_after != 0) {
+		emu_get_delay(e, &d);
+		d.threshold = (unsigned)o->delay_after;
+		emu_set_delay(e, &d);
+	}
+	if (o->fail_key < 0)
+		return NTAG424_OK;
+	f = &emu_persist(e)->fail[o->fail_key];
+	f->tot = (uint16_t)o->fail_count;
+	f->seq = (uint8_t)(o->fail_count > 0xFF ? 0xFF : o->fail_count);
+	f->spent = 0;
+	return emu_save(e, o->vpcd.state_path);
+}
+
 static int
 run(const struct emulate_opts *o, emu_t *e)
 {
 	int r;
 
+	if ((r = set_failures(o, e)) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 emulate: %s: %s\n",
+		    o->vpcd.state_path, ntag424_strerror(r));
+		return 1;
+	}
 	if (o->tear_at != 0)
 		emu_set_tear(e, o->tear_at, o->tear_when);
 	emu_set_log(e, o->log);
@@ -166,6 +225,7 @@ cmd_emulate(int argc, char **argv)
 	int			 r;
 
 	memset(&o, 0, sizeof(o));
+	o.fail_key = -1;
 	o.vpcd.host = "127.0.0.1";
 	o.vpcd.connect_secs = 10;
 	if (parse_opts(argc, argv, &o) < 0) {
