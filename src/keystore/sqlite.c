@@ -117,6 +117,12 @@ sq_close(void *h)
 /*
  * synchronous=FULL in WAL mode syncs the WAL at every commit, so an
  * accepted counter survives a power cut (NORMAL would not).
+ *
+ * SQLite opens a file it cannot write read-only instead of failing (a
+ * read-only mount holding the WAL files of an earlier run). Every user of
+ * the keystore writes, and the read-only WAL index would be shared with
+ * every later connection of the process, which then could not write even
+ * once the mount is writable again: refuse such a store at the open.
  */
 static int
 sq_open(void **h, const char *path, int create, int timeout_ms)
@@ -139,6 +145,11 @@ sq_open(void **h, const char *path, int create, int timeout_ms)
 	    (rc = run(sq, "PRAGMA journal_mode = WAL")) != DB_OK ||
 	    (rc = run(sq, "PRAGMA synchronous = FULL")) != DB_OK)
 		return rc;
+	if (sqlite3_db_readonly(sq->db, "main") != 0) {
+		snprintf(sq->msg, sizeof(sq->msg), "it can only be opened "
+		    "read-only: a read-only file system or file");
+		return kind(SQLITE_READONLY);
+	}
 	return DB_OK;
 }
 
