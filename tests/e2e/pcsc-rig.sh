@@ -33,6 +33,7 @@ RIG_DIR=""
 RIG_PCSCD_PID=""
 RIG_EMU_PID=""
 RIG_EMU_STATUS=""
+RIG_EMU_EVENTS=""
 
 rig_reader() {
 	echo "$RIG_NAME 00 00"
@@ -93,6 +94,14 @@ rig_emulate() {
 		cat "$RIG_DIR/emulate.log" >&2
 		return 1
 	fi
+	RIG_EMU_EVENTS=$("$PCSC_TOOL" events "$(rig_reader)")
+}
+
+# The tag has left once pcscd's reader thread counted the removal: a torn
+# tag's reader is marked empty earlier (the client's SCardDisconnect fails
+# to reset it), and a tag presented before that count would go unseen.
+rig_gone() {
+	"$PCSC_TOOL" gone "$(rig_reader)" 10 $RIG_EMU_EVENTS
 }
 
 # Wait for the emulator to exit by itself (after a tear); sets RIG_EMU_STATUS.
@@ -100,7 +109,7 @@ rig_wait_tag() {
 	wait "$RIG_EMU_PID"
 	RIG_EMU_STATUS=$?
 	RIG_EMU_PID=""
-	"$PCSC_TOOL" gone "$(rig_reader)" 10
+	rig_gone
 }
 
 rig_remove_tag() {
@@ -110,5 +119,5 @@ rig_remove_tag() {
 		RIG_EMU_STATUS=$?
 		RIG_EMU_PID=""
 	fi
-	"$PCSC_TOOL" gone "$(rig_reader)" 10
+	rig_gone
 }

@@ -3,7 +3,10 @@
  *   pcsc_tool freeport             a free TCP port P with P+1 free too
  *   pcsc_tool readers              one reader name per line
  *   pcsc_tool wait READER SECS     wait until READER has a card (exit 1: no)
- *   pcsc_tool gone READER SECS     wait until READER has no card
+ *   pcsc_tool gone READER SECS [EVENTS]
+ *                                  wait until READER has no card (and its
+ *                                  card event count is no longer EVENTS)
+ *   pcsc_tool events READER        print READER's card event count
  *   pcsc_tool send READER HEX...   transmit each C-APDU, print each R-APDU
  */
 #include <netinet/in.h>
@@ -65,8 +68,19 @@ readers(void)
 	return 0;
 }
 
+/* pcscd counts card insertions and removals in the upper 16 bits. */
+#define EVENTS(state)	((long)(((state) >> 16) & 0xFFFF))
+
+/*
+ * Wait until READER's card presence is want_card; with events >= 0, also
+ * until its card event count differs from events. The count is what tells
+ * that pcscd's own reader thread saw the card leave: a client whose
+ * SCardDisconnect could not reset a vanished card marks the reader empty
+ * at once, and a card arriving before the reader thread's next poll would
+ * then never be seen as a new card.
+ */
 static int
-await(const char *reader, int secs, int want_card)
+await(const char *reader, int secs, int want_card, long events)
 {
 	SCARD_READERSTATE rs;
 
@@ -77,13 +91,28 @@ await(const char *reader, int secs, int want_card)
 		if (SCardGetStatusChange(ctx, 100, &rs, 1) == SCARD_S_SUCCESS) {
 			int card = (rs.dwEventState & SCARD_STATE_PRESENT) != 0;
 
-			if (card == want_card)
+			if (card == want_card && (events < 0 ||
+			    EVENTS(rs.dwEventState) != events))
 				return 0;
 			rs.dwCurrentState = rs.dwEventState;
 		} else
 			usleep(100000);
 	}
 	return 1;
+}
+
+static int
+events(const char *reader)
+{
+	SCARD_READERSTATE rs;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.szReader = reader;
+	rs.dwCurrentState = SCARD_STATE_UNAWARE;
+	if (SCardGetStatusChange(ctx, 0, &rs, 1) != SCARD_S_SUCCESS)
+		return 1;
+	printf("%ld\n", EVENTS(rs.dwEventState));
+	return 0;
 }
 
 static int
@@ -141,9 +170,12 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "readers") == 0)
 		r = readers();
 	else if (argc == 4 && strcmp(argv[1], "wait") == 0)
-		r = await(argv[2], atoi(argv[3]), 1);
-	else if (argc == 4 && strcmp(argv[1], "gone") == 0)
-		r = await(argv[2], atoi(argv[3]), 0);
+		r = await(argv[2], atoi(argv[3]), 1, -1);
+	else if ((argc == 4 || argc == 5) && strcmp(argv[1], "gone") == 0)
+		r = await(argv[2], atoi(argv[3]), 0,
+		    argc == 5 ? atol(argv[4]) : -1);
+	else if (argc == 3 && strcmp(argv[1], "events") == 0)
+		r = events(argv[2]);
 	else if (argc >= 4 && strcmp(argv[1], "send") == 0)
 		r = send_all(argv[2], argc - 3, argv + 3);
 	SCardReleaseContext(ctx);
