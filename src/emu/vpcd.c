@@ -92,6 +92,20 @@ connect_retry(const emu_vpcd_opts_t *o)
 	return fd;
 }
 
+/*
+ * The driver sends a frame's length and its payload apart, and its Nagle
+ * holds the payload until the length is acknowledged: acknowledge what
+ * arrived at once rather than after the ~40 ms delayed ACK. The kernel
+ * leaves quick-ack mode by itself, so this is redone after every read.
+ */
+static void
+ack_now(int fd)
+{
+	int one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
 /* 0 read, 1 peer closed, 2 stop requested, -1 error. */
 static int
 recv_all(int fd, uint8_t *p, size_t n)
@@ -112,6 +126,7 @@ recv_all(int fd, uint8_t *p, size_t n)
 			return 1;
 		if (r < 0)
 			return -1;
+		ack_now(fd);
 		p += r;
 		n -= (size_t)r;
 	}
