@@ -2,10 +2,13 @@
  * Small PC/SC client for the end-to-end rig (pcsc-rig.sh):
  *   pcsc_tool freeport             a free TCP port P with P+1 free too
  *   pcsc_tool readers              one reader name per line
- *   pcsc_tool wait READER SECS     wait until READER has a card (exit 1: no)
- *   pcsc_tool gone READER SECS [EVENTS]
- *                                  wait until READER has no card (and its
- *                                  card event count is no longer EVENTS)
+ *   pcsc_tool wait READER SECS [SINCE]
+ *                                  wait until READER has a card (exit 1: no),
+ *                                  or a card came since event count SINCE
+ *   pcsc_tool gone READER SECS [SINCE]
+ *                                  wait until READER has no card (and the
+ *                                  card that came since SINCE was counted
+ *                                  leaving)
  *   pcsc_tool events READER        print READER's card event count
  *   pcsc_tool send READER HEX...   transmit each C-APDU, print each R-APDU
  */
@@ -72,15 +75,17 @@ readers(void)
 #define EVENTS(state)	((long)(((state) >> 16) & 0xFFFF))
 
 /*
- * Wait until READER's card presence is want_card; with events >= 0, also
- * until its card event count differs from events. The count is what tells
- * that pcscd's own reader thread saw the card leave: a client whose
- * SCardDisconnect could not reset a vanished card marks the reader empty
- * at once, and a card arriving before the reader thread's next poll would
+ * Wait until READER has a card (want_card) or has none. With since >= 0,
+ * READER's card event count before the card came: a card counts as come
+ * once the count moved (it may be gone again already, torn), and as gone
+ * only once pcscd's reader thread counted both its arrival and its
+ * removal. The reader's state alone is not enough: a client whose
+ * SCardDisconnect cannot reset a vanished card marks the reader empty at
+ * once, and a card arriving before the reader thread's next poll would
  * then never be seen as a new card.
  */
 static int
-await(const char *reader, int secs, int want_card, long events)
+await(const char *reader, int secs, int want_card, long since)
 {
 	SCARD_READERSTATE rs;
 
@@ -90,9 +95,11 @@ await(const char *reader, int secs, int want_card, long events)
 	for (int i = 0; i < secs * 10; i++) {
 		if (SCardGetStatusChange(ctx, 100, &rs, 1) == SCARD_S_SUCCESS) {
 			int card = (rs.dwEventState & SCARD_STATE_PRESENT) != 0;
+			long moved = (EVENTS(rs.dwEventState) - since) & 0xFFFF;
 
-			if (card == want_card && (events < 0 ||
-			    EVENTS(rs.dwEventState) != events))
+			if (want_card && (card || (since >= 0 && moved > 0)))
+				return 0;
+			if (!want_card && !card && (since < 0 || moved >= 2))
 				return 0;
 			rs.dwCurrentState = rs.dwEventState;
 		} else
@@ -169,8 +176,9 @@ main(int argc, char **argv)
 		return 2;
 	if (strcmp(argv[1], "readers") == 0)
 		r = readers();
-	else if (argc == 4 && strcmp(argv[1], "wait") == 0)
-		r = await(argv[2], atoi(argv[3]), 1, -1);
+	else if ((argc == 4 || argc == 5) && strcmp(argv[1], "wait") == 0)
+		r = await(argv[2], atoi(argv[3]), 1,
+		    argc == 5 ? atol(argv[4]) : -1);
 	else if ((argc == 4 || argc == 5) && strcmp(argv[1], "gone") == 0)
 		r = await(argv[2], atoi(argv[3]), 0,
 		    argc == 5 ? atol(argv[4]) : -1);

@@ -128,16 +128,21 @@ one_case() {
 	auths=$((auths + $(auths_in "$out")))
 	if [ $rc -eq 0 ] || [ "$(jqv "$out" .ok)" != false ]; then
 		rig_remove_tag
-		why="the torn run succeeded: $out"
+		why="the torn run did not fail (exit $rc): $out"
 		return 1
 	fi
 	wait_torn || return 1
-	# the k-th C-APDU of this run was cut, and the operator is told
-	# what to do
-	case "$(jqv "$out" '[.error, (.apdus | tostring), .hint] | join("|")')" in
-	"NTAG424_ERR_RX|$2|"*"put the "*"tag back flat on the reader and run the "*"command again"*)
-		;;
-	*)	why="torn run: unexpected error: $out"
+	# the k-th C-APDU of this run got no answer, and the operator is
+	# told to put the tag back and run the command again
+	if [ "$(jqv "$out" '"\(.error) \(.apdus)"')" != "NTAG424_ERR_RX $2" ]
+	then
+		why="torn run: not the k-th C-APDU's missing answer: $out"
+		return 1
+	fi
+	case "$(jqv "$out" .hint)" in
+	"nothing was changed: put the tag back flat on the reader and run"*);;
+	*"put the same tag back flat on the reader and run the same"*) ;;
+	*)	why="torn run: no hint to put the tag back: $out"
 		return 1 ;;
 	esac
 
@@ -190,54 +195,55 @@ measure() {		# measure OP: sets apdus
 	    fail "$1 baseline: $(jqv "$out" .apdus) C-APDUs, plan $apdus"
 }
 
-# The baselines. A fresh tag's file settings are what a reset must restore;
-# the provisioned tag (with its keystore) is the template of the reset
-# cases, saved before the baseline reset.
-new_case baseline-provision factory
-rig_emulate "$C/tag.state" --uid $TAG || fail "emulate factory"
-FACTORY_FILES=$(jqv "$("$NTAG424" info --reader "$reader" --json)" .files)
-[ -n "$FACTORY_FILES" ] && [ "$FACTORY_FILES" != null ] ||
-    fail "no file settings from info --json"
-rig_remove_tag || fail "remove factory"
-measure provision
-N_provision=$apdus
-rig_remove_tag || fail "remove baseline"
-TEMPLATE=$C
-new_case baseline-reset provisioned
-measure reset
-N_reset=$apdus
-rig_remove_tag || fail "remove baseline"
-
-failures=0
-for op in provision reset; do
-	eval "n=\$N_$op"
+# Every case of one operation; appends its row to the table.
+sweep() {		# sweep OP N
 	cases=0 recovered=0 total=0 max=0
 	k=1
-	while [ $k -le "$n" ]; do
+	while [ $k -le "$2" ]; do
 		for when in before after; do
 			cases=$((cases + 1))
-			if one_case $op $k $when; then
+			if one_case "$1" $k $when; then
 				recovered=$((recovered + 1))
-				echo "ok   $op: cut at C-APDU $k $when:" \
+				echo "ok   $1: cut at C-APDU $k $when:" \
 				    "recovered, $auths failed auth"
 			else
 				failures=$((failures + 1))
-				echo "FAIL $op: cut at C-APDU $k $when: $why"
+				echo "FAIL $1: cut at C-APDU $k $when: $why"
 			fi
 			total=$((total + auths))
 			[ "$auths" -gt $max ] && max=$auths
 		done
 		k=$((k + 1))
 	done
-	eval "R_$op=\"$n $cases $recovered $total $max\""
-done
+	table="$table$(printf '%-34s %6s %6s %9s %12s %9s' \
+	    "$1 game-coin random" "$2" $cases $recovered $total $max)
+"
+}
 
-printf '\n%-34s %6s %6s %9s %12s %9s\n' "tearing sweep (PC/SC)" APDUs cases \
-    recovered "failed auths" max/case
-for op in provision reset; do
-	eval "set -- \$R_$op"
-	printf '%-34s %6s %6s %9s %12s %9s\n' "$op game-coin random" "$@"
-done
-echo
+# The baselines. A fresh tag's file settings are what a reset must restore;
+# the provisioned tag (with its keystore) is the template of the reset
+# cases, saved before the baseline reset.
+new_case baseline-provision factory
+rig_emulate "$C/tag.state" --uid $TAG || fail "emulate factory"
+FACTORY_FILES=$(jqv "$("$NTAG424" info --reader "$reader" --json)" .files)
+if [ -z "$FACTORY_FILES" ] || [ "$FACTORY_FILES" = null ]; then
+	fail "no file settings from info --json"
+fi
+rig_remove_tag || fail "remove factory"
+measure provision
+n_prov=$apdus
+rig_remove_tag || fail "remove baseline"
+TEMPLATE=$C
+new_case baseline-reset provisioned
+measure reset
+n_reset=$apdus
+rig_remove_tag || fail "remove baseline"
+
+failures=0
+table=""
+sweep provision "$n_prov"
+sweep reset "$n_reset"
+printf '\n%-34s %6s %6s %9s %12s %9s\n%s\n' "tearing sweep (PC/SC)" APDUs \
+    cases recovered "failed auths" max/case "$table"
 [ $failures -eq 0 ] || fail "$failures cases did not recover"
 echo "all passed"
