@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,7 +51,7 @@ try_connect(const char *host, uint16_t port)
 {
 	struct addrinfo	 hints, *res = NULL, *ai;
 	char		 serv[8];
-	int		 fd = -1;
+	int		 fd = -1, one = 1;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -62,7 +64,14 @@ try_connect(const char *host, uint16_t port)
 		if ((fd = socket(ai->ai_family, ai->ai_socktype |
 		    SOCK_CLOEXEC, ai->ai_protocol)) < 0)
 			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		/*
+		 * A frame goes out as its length, then its payload: with
+		 * Nagle on, the payload waits for the driver's delayed ACK
+		 * of the length, some 40 ms per R-APDU.
+		 */
+		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one)) < 0 ||
+		    connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
 			close(fd);
 			fd = -1;
 		}
@@ -81,6 +90,20 @@ connect_retry(const emu_vpcd_opts_t *o)
 	    !stop_requested)
 		nap();
 	return fd;
+}
+
+/*
+ * The driver sends a frame's length and its payload apart, and its Nagle
+ * holds the payload until the length is acknowledged: acknowledge what
+ * arrived at once rather than after the ~40 ms delayed ACK. The kernel
+ * leaves quick-ack mode by itself, so this is redone after every read.
+ */
+static void
+ack_now(int fd)
+{
+	int one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 }
 
 /* 0 read, 1 peer closed, 2 stop requested, -1 error. */
@@ -103,6 +126,7 @@ recv_all(int fd, uint8_t *p, size_t n)
 			return 1;
 		if (r < 0)
 			return -1;
+		ack_now(fd);
 		p += r;
 		n -= (size_t)r;
 	}

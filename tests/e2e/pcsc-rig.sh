@@ -5,6 +5,8 @@
 #   rig_start                           private pcscd with a vpcd reader
 #   rig_emulate STATEFILE [args]        ntag424 emulate in the background,
 #                                       returns when the reader shows the tag
+#   rig_wait_tag                        the torn tag's emulator exits by
+#                                       itself ($RIG_EMU_STATUS) and leaves
 #   rig_remove_tag                      the tag leaves (SIGTERM, state saved)
 #   rig_reader                          prints the reader name
 #   rig_stop                            stops everything (also via trap)
@@ -33,6 +35,7 @@ RIG_DIR=""
 RIG_PCSCD_PID=""
 RIG_EMU_PID=""
 RIG_EMU_STATUS=""
+RIG_EMU_EVENTS=""
 
 rig_reader() {
 	echo "$RIG_NAME 00 00"
@@ -85,14 +88,23 @@ rig_start() {
 rig_emulate() {
 	_state=$1
 	shift
+	RIG_EMU_EVENTS=$("$PCSC_TOOL" events "$(rig_reader)") || return 1
 	"$NTAG424" emulate --state "$_state" --vpcd "$RIG_PORT" "$@" \
 	    2>>"$RIG_DIR/emulate.log" &
 	RIG_EMU_PID=$!
-	if ! "$PCSC_TOOL" wait "$(rig_reader)" 10; then
+	if ! "$PCSC_TOOL" wait "$(rig_reader)" 10 "$RIG_EMU_EVENTS"; then
 		echo "pcsc-rig: the tag did not appear" >&2
 		cat "$RIG_DIR/emulate.log" >&2
 		return 1
 	fi
+}
+
+# The tag has left once pcscd's reader thread counted its arrival and its
+# removal: a torn tag's reader is marked empty earlier (the client's
+# SCardDisconnect fails to reset it), and a tag presented before that
+# count would go unseen.
+rig_gone() {
+	"$PCSC_TOOL" gone "$(rig_reader)" 10 ${RIG_EMU_EVENTS:+"$RIG_EMU_EVENTS"}
 }
 
 # Wait for the emulator to exit by itself (after a tear); sets RIG_EMU_STATUS.
@@ -100,7 +112,7 @@ rig_wait_tag() {
 	wait "$RIG_EMU_PID"
 	RIG_EMU_STATUS=$?
 	RIG_EMU_PID=""
-	"$PCSC_TOOL" gone "$(rig_reader)" 10
+	rig_gone
 }
 
 rig_remove_tag() {
@@ -110,5 +122,5 @@ rig_remove_tag() {
 		RIG_EMU_STATUS=$?
 		RIG_EMU_PID=""
 	fi
-	"$PCSC_TOOL" gone "$(rig_reader)" 10
+	rig_gone
 }

@@ -2,8 +2,14 @@
  * Small PC/SC client for the end-to-end rig (pcsc-rig.sh):
  *   pcsc_tool freeport             a free TCP port P with P+1 free too
  *   pcsc_tool readers              one reader name per line
- *   pcsc_tool wait READER SECS     wait until READER has a card (exit 1: no)
- *   pcsc_tool gone READER SECS     wait until READER has no card
+ *   pcsc_tool wait READER SECS [SINCE]
+ *                                  wait until READER has a card (exit 1: no),
+ *                                  or a card came since event count SINCE
+ *   pcsc_tool gone READER SECS [SINCE]
+ *                                  wait until READER has no card (and the
+ *                                  card that came since SINCE was counted
+ *                                  leaving)
+ *   pcsc_tool events READER        print READER's card event count
  *   pcsc_tool send READER HEX...   transmit each C-APDU, print each R-APDU
  */
 #include <netinet/in.h>
@@ -65,8 +71,21 @@ readers(void)
 	return 0;
 }
 
+/* pcscd counts card insertions and removals in the upper 16 bits. */
+#define EVENTS(state)	((long)(((state) >> 16) & 0xFFFF))
+
+/*
+ * Wait until READER has a card (want_card) or has none. With since >= 0,
+ * READER's card event count before the card came: a card counts as come
+ * once the count moved (it may be gone again already, torn), and as gone
+ * only once pcscd's reader thread counted both its arrival and its
+ * removal. The reader's state alone is not enough: a client whose
+ * SCardDisconnect cannot reset a vanished card marks the reader empty at
+ * once, and a card arriving before the reader thread's next poll would
+ * then never be seen as a new card.
+ */
 static int
-await(const char *reader, int secs, int want_card)
+await(const char *reader, int secs, int want_card, long since)
 {
 	SCARD_READERSTATE rs;
 
@@ -76,14 +95,31 @@ await(const char *reader, int secs, int want_card)
 	for (int i = 0; i < secs * 10; i++) {
 		if (SCardGetStatusChange(ctx, 100, &rs, 1) == SCARD_S_SUCCESS) {
 			int card = (rs.dwEventState & SCARD_STATE_PRESENT) != 0;
+			long moved = (EVENTS(rs.dwEventState) - since) & 0xFFFF;
 
-			if (card == want_card)
+			if (want_card && (card || (since >= 0 && moved > 0)))
+				return 0;
+			if (!want_card && !card && (since < 0 || moved >= 2))
 				return 0;
 			rs.dwCurrentState = rs.dwEventState;
 		} else
 			usleep(100000);
 	}
 	return 1;
+}
+
+static int
+events(const char *reader)
+{
+	SCARD_READERSTATE rs;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.szReader = reader;
+	rs.dwCurrentState = SCARD_STATE_UNAWARE;
+	if (SCardGetStatusChange(ctx, 0, &rs, 1) != SCARD_S_SUCCESS)
+		return 1;
+	printf("%ld\n", EVENTS(rs.dwEventState));
+	return 0;
 }
 
 static int
@@ -140,10 +176,14 @@ main(int argc, char **argv)
 		return 2;
 	if (strcmp(argv[1], "readers") == 0)
 		r = readers();
-	else if (argc == 4 && strcmp(argv[1], "wait") == 0)
-		r = await(argv[2], atoi(argv[3]), 1);
-	else if (argc == 4 && strcmp(argv[1], "gone") == 0)
-		r = await(argv[2], atoi(argv[3]), 0);
+	else if ((argc == 4 || argc == 5) && strcmp(argv[1], "wait") == 0)
+		r = await(argv[2], atoi(argv[3]), 1,
+		    argc == 5 ? atol(argv[4]) : -1);
+	else if ((argc == 4 || argc == 5) && strcmp(argv[1], "gone") == 0)
+		r = await(argv[2], atoi(argv[3]), 0,
+		    argc == 5 ? atol(argv[4]) : -1);
+	else if (argc == 3 && strcmp(argv[1], "events") == 0)
+		r = events(argv[2]);
 	else if (argc >= 4 && strcmp(argv[1], "send") == 0)
 		r = send_all(argv[2], argc - 3, argv + 3);
 	SCardReleaseContext(ctx);

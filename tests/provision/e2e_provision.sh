@@ -109,7 +109,6 @@ out=$(nt provision --preset game-coin --url $URL 2>&1) &&
     fail "torn provision succeeded"
 has "torn message" "$out" "put the same tag back"
 rig_wait_tag || fail "tag did not leave"
-sleep 2	# vpcd refuses a new card for a moment after a torn one
 rig_emulate "$RIG_DIR/a.state" || fail "present again"
 out=$(nt provision --preset game-coin --url $URL 2>&1) || fail "resume: $out"
 has "resumed" "$out" "interrupted run finished"
@@ -149,7 +148,6 @@ rig_emulate "$RIG_DIR/b1.state" --uid 04B10000000001 --tear-at 13 \
     --tear-when before || fail "emulate b1"
 wait_line "$RIG_DIR/batch.err" "tag 04B10000000001: ChangeKey"
 rig_wait_tag || fail "b1 did not leave"
-sleep 2
 rig_emulate "$RIG_DIR/b2.state" --uid 04B20000000002 || fail "emulate b2"
 wait_line "$RIG_DIR/batch.out" "tag 04B20000000002: provisioned"
 rig_remove_tag || fail "remove b2"
