@@ -61,9 +61,19 @@ ntag424_ks_counter_advance(ntag424_ks_t *ks,
 	return advance(ks, uid, generation, ctr, outcome);
 }
 
-int
-ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
-    struct ntag424_ks_advance *v, size_t n)
+static int
+advance_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
+{
+	return advance(ks, a->uid, a->generation, a->ctr, &a->outcome);
+}
+
+/*
+ * Every item in one write transaction: all outcomes count, or on any
+ * failure none does (every outcome is reset to 0 and nothing is kept).
+ */
+static int
+run_batch(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
+    int (*one)(ntag424_ks_t *, struct ntag424_ks_advance *))
 {
 	size_t	i;
 	int	r;
@@ -73,8 +83,7 @@ ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
 	if ((r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
 		return r;
 	for (i = 0; i < n; i++)
-		if ((r = advance(ks, v[i].uid, v[i].generation, v[i].ctr,
-		    &v[i].outcome)) != NTAG424_OK)
+		if ((r = one(ks, &v[i])) != NTAG424_OK)
 			break;
 	if (r == NTAG424_OK)
 		r = ks_commit(ks);
@@ -84,6 +93,13 @@ ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
 		for (i = 0; i < n; i++)
 			v[i].outcome = 0;
 	return r;
+}
+
+int
+ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
+    struct ntag424_ks_advance *v, size_t n)
+{
+	return run_batch(ks, v, n, advance_one);
 }
 
 /* Not advanced: a replay if the generation is current, else stale. */
@@ -130,24 +146,7 @@ int
 ntag424_ks_counter_accept_batch(ntag424_ks_t *ks,
     struct ntag424_ks_advance *v, size_t n)
 {
-	size_t	i;
-	int	r;
-
-	for (i = 0; i < n; i++)
-		v[i].outcome = 0;
-	if ((r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
-		return r;
-	for (i = 0; i < n; i++)
-		if ((r = accept_one(ks, &v[i])) != NTAG424_OK)
-			break;
-	if (r == NTAG424_OK)
-		r = ks_commit(ks);
-	else
-		ks_rollback(ks);
-	if (r != NTAG424_OK)
-		for (i = 0; i < n; i++)
-			v[i].outcome = 0;
-	return r;
+	return run_batch(ks, v, n, accept_one);
 }
 
 int
