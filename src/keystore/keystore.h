@@ -278,6 +278,13 @@ int ntag424_ks_cohort_put(ntag424_ks_t *ks, const char *name,
 int ntag424_ks_cohort_latest(ntag424_ks_t *ks, const char *name,
     uint8_t key[NTAG424_KS_KEY_LEN], uint32_t *version, int *created);
 /*
+ * Call fn for every cohort name in name order with its latest version; fn
+ * returns 0 to go on, anything else stops the walk and is returned. fn
+ * must not call the keystore.
+ */
+int ntag424_ks_cohort_foreach(ntag424_ks_t *ks,
+    int (*fn)(const char *name, uint32_t latest, void *arg), void *arg);
+/*
  * Key keyno (0..4) of tag uid, written with key_version (1..255), from
  * master: AN10922 with M = UID(7) || KeyNo(1) || KeyVersion(1) ||
  * "provisio" (see the top of this file). Pure computation, no database.

@@ -280,6 +280,28 @@ ntag424_ks_cohort_latest(ntag424_ks_t *ks, const char *name,
 }
 
 int
+ntag424_ks_cohort_foreach(ntag424_ks_t *ks,
+    int (*fn)(const char *, uint32_t, void *), void *arg)
+{
+	db_res_t	*res = NULL;
+	const char	*name;
+	int		 r;
+
+	if ((r = ks_query(ks, "listing cohort keys", "SELECT name, "
+	    "MAX(version) FROM cohort_keys GROUP BY name ORDER BY name", NULL,
+	    0, &res)) != NTAG424_OK)
+		return r;
+	while ((r = ks_next(ks, "listing cohort keys", res)) == 1) {
+		if ((name = ks->be->col_text(res, 0)) == NULL)
+			continue;
+		if ((r = fn(name, (uint32_t)ks->be->col_int(res, 1), arg)) != 0)
+			break;
+	}
+	ks->be->res_free(res);
+	return r;
+}
+
+int
 ks_key_import_versioned(ntag424_ks_t *ks, const char *name, uint32_t version,
     const uint8_t key[NTAG424_KS_KEY_LEN], int *added)
 {

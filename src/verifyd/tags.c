@@ -262,31 +262,75 @@ add_meta(vd_tags_t *t, const uint8_t key[16])
 		    "key (see ntag424-verifyd(8))", META_MAX);
 }
 
-/* Every version of each configured cohort key (ks_lock held). */
+struct names {
+	char	(*v)[NTAG424_KS_NAME_MAX + 1];
+	size_t	  n, cap;
+};
+
 static int
-load_cohorts(vd_tags_t *t, const struct vd_config *c, char *err,
-    size_t errlen)
+name_fn(const char *name, uint32_t latest, void *arg)
+{
+	struct names	*w = arg;
+	void		*p;
+
+	(void)latest;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 16;
+		if ((p = realloc(w->v, w->cap * sizeof(*w->v))) == NULL)
+			return NTAG424_ERR_NOMEM;
+		w->v = p;
+	}
+	snprintf(w->v[w->n++], sizeof(*w->v), "%s", name);
+	return 0;
+}
+
+/* Every version of one cohort key (ks_lock held). */
+static int
+load_cohort(vd_tags_t *t, const char *name, char *err, size_t errlen)
 {
 	uint8_t		key[16];
 	uint32_t	latest, v, got;
 	int		r;
 
-	for (size_t i = 0; i < c->ncohorts; i++) {
-		if ((r = ntag424_ks_cohort_get(t->ks, c->cohorts[i], 0, key,
-		    &latest)) != NTAG424_OK) {
-			snprintf(err, errlen, "cohort key %s: %s", c->cohorts[i],
-			    ntag424_ks_errmsg(t->ks));
-			wipe(key, sizeof(key));
-			return r;
-		}
-		for (v = 1; v <= latest; v++)
-			if (ntag424_ks_cohort_get(t->ks, c->cohorts[i], v, key,
-			    &got) == NTAG424_OK)
-				add_meta(t, key);
+	if ((r = ntag424_ks_cohort_get(t->ks, name, 0, key, &latest)) !=
+	    NTAG424_OK) {
+		snprintf(err, errlen, "cohort key %s: %s", name,
+		    ntag424_ks_errmsg(t->ks));
+		wipe(key, sizeof(key));
+		return r;
 	}
+	for (v = 1; v <= latest; v++)
+		if (ntag424_ks_cohort_get(t->ks, name, v, key, &got) ==
+		    NTAG424_OK)
+			add_meta(t, key);
 	wipe(key, sizeof(key));
-	t->ncohort = t->nmeta;
 	return NTAG424_OK;
+}
+
+/*
+ * The configured cohorts (each must exist), then every other cohort in the
+ * keystore: the presets give each template its own cohort key (ks_lock
+ * held).
+ */
+static int
+load_cohorts(vd_tags_t *t, const struct vd_config *c, char *err,
+    size_t errlen)
+{
+	struct names	w = { NULL, 0, 0 };
+	size_t		i;
+	int		r = NTAG424_OK;
+
+	for (i = 0; i < c->ncohorts && r == NTAG424_OK; i++)
+		r = load_cohort(t, c->cohorts[i], err, errlen);
+	if (r == NTAG424_OK &&
+	    (r = ntag424_ks_cohort_foreach(t->ks, name_fn, &w)) != NTAG424_OK)
+		snprintf(err, errlen, "%s", r == NTAG424_ERR_NOMEM ?
+		    "out of memory" : ntag424_ks_errmsg(t->ks));
+	for (i = 0; i < w.n && r == NTAG424_OK; i++)
+		r = load_cohort(t, w.v[i], err, errlen);
+	free(w.v);
+	t->ncohort = t->nmeta;
+	return r;
 }
 
 static int

@@ -399,6 +399,46 @@ key_pending_current_flow(void)
 	ntag424_ks_free(&ks);
 }
 
+static int
+cohort_name_fn(const char *name, uint32_t latest, void *arg)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 64 - n, "%s:%u ", name, (unsigned)latest);
+	return strcmp(name, "stop") == 0 ? 7 : 0;
+}
+
+/* Every cohort name once, with its latest version; fn can stop the walk. */
+static void
+cohort_foreach_names(void)
+{
+	ntag424_ks_t	*ks;
+	uint32_t	 v;
+	char		 seen[64] = "";
+
+	fresh();
+	ks = open_main();
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_foreach(ks, cohort_name_fn,
+	    seen));
+	CHECK(strcmp(seen, "") == 0);
+	v = 0;
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_put(ks, "b", key1, &v));
+	v = 0;
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_put(ks, "a", key1, &v));
+	v = 0;
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_put(ks, "a", key2, &v));
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_foreach(ks, cohort_name_fn,
+	    seen));
+	CHECK(strcmp(seen, "a:2 b:1 ") == 0);
+	v = 0;
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_put(ks, "stop", key1, &v));
+	seen[0] = '\0';
+	CHECK_INT(7, ntag424_ks_cohort_foreach(ks, cohort_name_fn, seen));
+	CHECK(strcmp(seen, "a:2 b:1 stop:1 ") == 0);
+	ntag424_ks_free(&ks);
+}
+
 static void
 master_and_cohort_keys(void)
 {
@@ -710,6 +750,7 @@ main(int argc, char **argv)
 	RUN(journal_append_read);
 	RUN(key_pending_current_flow);
 	RUN(master_and_cohort_keys);
+	RUN(cohort_foreach_names);
 	RUN(diversify_known_answers);
 	RUN(counter_advance_replay_batch);
 	RUN(counter_accept_generation);
