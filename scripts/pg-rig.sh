@@ -8,6 +8,9 @@
 # root). Its URI is printed and exported as PROVISIO_PG_URI to COMMAND;
 # the script exits with COMMAND's status. Without COMMAND it prints the URI
 # and waits until interrupted. The server is stopped by its PID on exit.
+# Tests run it with fsync off (nothing they check needs the disk); with
+# PG_RIG_DURABLE=1 it keeps PostgreSQL's defaults, fsync and
+# synchronous_commit on, as a production server runs (benchmarks).
 set -eu
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -64,8 +67,13 @@ $AS "$PGBIN/initdb" -D "$DIR/data" -U postgres --auth=trust -E UTF8 \
 	cat "$DIR/initdb.log" >&2
 	exit 1
 }
+FSYNC="-c fsync=off"
+if [ "${PG_RIG_DURABLE:-0}" = 1 ]; then
+	FSYNC="-c fsync=on -c synchronous_commit=on"
+fi
+# shellcheck disable=SC2086
 $AS "$PGBIN/postgres" -D "$DIR/data" -k "$DIR" -p "$PORT" \
-    -c listen_addresses='' -c fsync=off -c max_connections=20 \
+    -c listen_addresses='' $FSYNC -c max_connections=20 \
     >"$DIR/server.log" 2>&1 &
 PID=$!
 

@@ -7,7 +7,8 @@
 # request runs the durable counter check and should be valid), keep-alive
 # and connection-per-request on SQLite, keep-alive with 64 connections
 # (larger group commits), keep-alive on a private PostgreSQL
-# (scripts/pg-rig.sh). The load average before and after is printed: other
+# (scripts/pg-rig.sh), once with fsync off and once durable (fsync and
+# synchronous_commit on, PostgreSQL's defaults). The load average before and after is printed: other
 # processes on the machine skew the figures.
 set -eu
 B=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
@@ -63,7 +64,12 @@ run() {
 if [ "${2:-}" = --pg-row ]; then
 	make_urls "$PROVISIO_PG_URI" "$DIR/urls.pg"
 	start "$PROVISIO_PG_URI"
-	run "PostgreSQL (private, fsync off), keep-alive" "$DIR/urls.pg" 0
+	if [ "${PG_RIG_DURABLE:-0}" = 1 ]; then
+		what="fsync+synchronous_commit on"
+	else
+		what="fsync off"
+	fi
+	run "PostgreSQL (private, $what), keep-alive" "$DIR/urls.pg" 0
 	stop
 	exit 0
 fi
@@ -91,6 +97,8 @@ sqlite3 "$DIR/ks.db" "DELETE FROM counters"
 start "$DIR/ks.db"
 run "SQLite WAL+FULL, keep-alive, -c64" "$DIR/urls.sqlite" 0 64
 stop
-"$TOP/scripts/pg-rig.sh" "$0" "$B" --pg-row 2>/dev/null | grep '^|' ||
-    echo "| PostgreSQL: not run (pg-rig failed)"
+for durable in 0 1; do
+	PG_RIG_DURABLE=$durable "$TOP/scripts/pg-rig.sh" "$0" "$B" --pg-row \
+	    2>/dev/null | grep '^|' || echo "| PostgreSQL: not run (pg-rig failed)"
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
