@@ -145,8 +145,14 @@ native(emu_t *e, const uint8_t *capdu, size_t len, wbuf_t *out)
 			fn = version_next;
 		}
 	} else if (pending == PEND_AUTH) {
-		/* DS 9.1.5: the authentication is aborted (D-12). */
+		/*
+		 * Real tags refuse any other command while an authentication
+		 * waits for its part 2 (91CA, "multiple pass command ongoing")
+		 * and drop the authentication; the next command runs.
+		 */
 		emu_session_drop(e);
+		sw = SW_ABORTED;
+		goto done;
 	}
 	for (size_t i = 0; fn == NULL && i < sizeof(natives) / sizeof(natives[0]);
 	    i++)
@@ -154,7 +160,7 @@ native(emu_t *e, const uint8_t *capdu, size_t len, wbuf_t *out)
 			fn = natives[i].fn;
 	sw = fn != NULL ? fn(e, &cmd, out) : SW_ILLEGAL;
 done:
-	if (sw != SW_OK && sw != SW_MORE) {
+	if (sw != SW_OK && sw != SW_MORE && sw != SW_SIG_OK) {
 		/* DS 9.1.9/9.1.10: not authenticated, no MAC on the error. */
 		emu_session_drop(e);
 		e->v.pending = PEND_NONE;

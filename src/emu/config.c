@@ -102,23 +102,15 @@ fail:
 static size_t
 version_part(const emu_t *e, int n, uint8_t *d)
 {
-	static const uint8_t sw_part[7] = {
-		0x04, 0x04, 0x02, 0x01, 0x02, 0x11, 0x05,
-	};
-
 	switch (n) {
 	case 1:
-		d[0] = 0x04;
-		d[1] = 0x04;
-		/* subtype: 50 pF, high nibble 0 strong / 8 standard back-mod. */
-		d[2] = (e->p.hw_config & 0x01) ? 0x02 : 0x82;
-		d[3] = 0x30;
-		d[4] = 0x00;
-		d[5] = 0x11;
-		d[6] = 0x05;
+		memcpy(d, e->p.hw_part, sizeof(e->p.hw_part));
+		/* subtype high nibble: 0 strong, 8 standard back-modulation */
+		d[2] = (uint8_t)((d[2] & 0x0F) |
+		    ((e->p.hw_config & 0x01) ? 0x00 : 0x80));
 		return 7;
 	case 2:
-		memcpy(d, sw_part, sizeof(sw_part));
+		memcpy(d, e->p.sw_part, sizeof(e->p.sw_part));
 		return 7;
 	default:
 		/* UID zero with Random ID (DS Table 58). */

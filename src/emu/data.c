@@ -82,8 +82,9 @@ data_read(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 		return SW_LENGTH;
 	off = get_u24le(in + 1);
 	n = get_u24le(in + 4);
+	/* Real tags answer a read past the end as WriteData does: 91BE. */
 	if (off >= f->size || n > f->size - off)
-		return SW_PARAMETER;
+		return SW_BOUNDARY;
 	if (n == 0)
 		n = f->size - off;
 	if (sm_wrapped_len(mode, n) > 256)

@@ -14,6 +14,10 @@ static const uint8_t factory_cc[23] = {
 	0x83,
 };
 
+/* GetVersion parts 1 and 2 of a factory tag (D-15). */
+static const uint8_t factory_hw[7] = { 0x04, 0x04, 0x02, 0x30, 0x00, 0x11, 0x05 };
+static const uint8_t factory_sw[7] = { 0x04, 0x04, 0x02, 0x01, 0x02, 0x11, 0x05 };
+
 static const emu_delay_t default_delay = { 50, 1, 16 };
 
 static void
@@ -36,6 +40,8 @@ emu_factory(emu_persist_t *p, const uint8_t uid[EMU_UID_LEN])
 	/* BatchNo left zero, FabKey 0, calendar week 01, year 24 (BCD). */
 	p->prod[5] = 0x01;
 	p->prod[6] = 0x24;
+	memcpy(p->hw_part, factory_hw, sizeof(factory_hw));
+	memcpy(p->sw_part, factory_sw, sizeof(factory_sw));
 	p->fail_enabled = 1;
 	p->fail_limit = 1000;
 	p->fail_decr = 10;

@@ -20,8 +20,11 @@
  *   D-8   FileOption CommMode 10 is stored as written and means Plain.
  *   D-9   factory key versions are 00.
  *   D-11  wrapped APDU with a bad length or no Le: 917E; P1/P2 != 00: 919E.
- *   D-12  any command while a multi-frame exchange is pending aborts it
- *         (and the session) and is processed normally; stray 90AF: 911C.
+ *   D-12  any native command while an authentication waits for its
+ *         part 2 answers 91CA and drops it and the session, as real tags
+ *         do; the next command runs. Any command while GetVersion's
+ *         parts are pending ends that exchange and is processed
+ *         normally; stray 90AF: 911C.
  *   D-13  EV2First accepts Lc >= 2 + LenCap and ignores extra bytes.
  *   D-15  GetVersion 04 04 02 30 00 11 05 / 04 04 02 01 02 11 05.
  *   D-16  secured GetVersion: MAC on part 1, MAC over all three parts on
@@ -32,7 +35,8 @@
  *   D-19  order: level, header length, file/key number, access right,
  *         MAC and padding, exact length, parameter values.
  *   D-21  a ReadData answer over 256 bytes with its overhead: 917E.
- *   D-23  Read_Sig answers 9100; with Random ID on and no session 91AE;
+ *   D-23  Read_Sig answers 9190 as genuine tags do (in a session the
+ *         response MAC takes RC = 90); with Random ID on and no session 91AE;
  *         wrong length 917E; address != 00 919E.
  *   D-24  ISOSelectFile of an EF or of the current DF keeps the session and
  *         does not count; selecting the other DF ends the session.
@@ -106,6 +110,13 @@ typedef struct emu_failctr {
 typedef struct emu_persist {
 	uint8_t		uid[EMU_UID_LEN];
 	uint8_t		prod[7];	/* GetVersion part 3 after the UID */
+	/*
+	 * GetVersion parts 1 and 2 (DS Tables 55, 57). Genuine tags report
+	 * hardware subtype 02 or 08; byte 2's high nibble is not stored but
+	 * follows the back-modulation setting (hw_config).
+	 */
+	uint8_t		hw_part[7];
+	uint8_t		sw_part[7];
 	uint8_t		key[EMU_NKEYS][16];
 	uint8_t		key_ver[EMU_NKEYS];
 	emu_failctr_t	fail[EMU_NKEYS];

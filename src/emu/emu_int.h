@@ -10,6 +10,7 @@
 
 /* Status words (NT4H2421Gx Tables 23, 24). */
 #define SW_OK		0x9100
+#define SW_SIG_OK	0x9190	/* Read_Sig's success on genuine tags */
 #define SW_MORE		0x91AF
 #define SW_ILLEGAL	0x911C
 #define SW_INTEGRITY	0x911E
@@ -20,6 +21,7 @@
 #define SW_DELAY	0x91AD
 #define SW_AUTH		0x91AE
 #define SW_BOUNDARY	0x91BE
+#define SW_ABORTED	0x91CA
 #define SW_NO_FILE	0x91F0
 #define SW_ISO_OK	0x9000
 #define SW_ISO_LENGTH	0x6700
@@ -120,6 +122,8 @@ uint16_t sm_unwrap(emu_t *e, const emu_cmd_t *c, int mode, size_t hdrlen,
     uint8_t *out, size_t *outlen);
 uint16_t sm_wrap(emu_t *e, int mode, const uint8_t *data, size_t len,
     wbuf_t *out);
+uint16_t sm_wrap_rc(emu_t *e, int mode, uint8_t rc, const uint8_t *data,
+    size_t len, wbuf_t *out);
 size_t sm_wrapped_len(int mode, size_t len);
 int sm_resp_mact(emu_t *e, const uint8_t *data, size_t len,
     uint8_t mact[8]);

@@ -128,5 +128,12 @@ sig_read(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 		return SW_PARAMETER;
 	if (sig_sign(e->p.sig_priv, e->p.uid, EMU_UID_LEN, sig) < 0)
 		return SW_INTEGRITY;
-	return sm_wrap(e, MODE_FULL, sig, sizeof(sig), out);
+	/*
+	 * Genuine tags (AN12196 Table 30 among them) answer 9190, and in a
+	 * session MAC the answer with RC = 90.
+	 */
+	if ((sw = sm_wrap_rc(e, MODE_FULL, SW_SIG_OK & 0xFF, sig, sizeof(sig),
+	    out)) != SW_OK)
+		return sw;
+	return SW_SIG_OK;
 }

@@ -145,6 +145,14 @@ sm_wrapped_len(int mode, size_t len)
 uint16_t
 sm_wrap(emu_t *e, int mode, const uint8_t *data, size_t len, wbuf_t *out)
 {
+	return sm_wrap_rc(e, mode, 0x00, data, len, out);
+}
+
+/* As sm_wrap, the response MAC over RC = rc (the status word's low byte). */
+uint16_t
+sm_wrap_rc(emu_t *e, int mode, uint8_t rc, const uint8_t *data, size_t len,
+    wbuf_t *out)
+{
 	emu_session_t	*s = &e->v.sess;
 	uint8_t		 buf[EMU_FILE_MAX + AES_BLOCK], iv[AES_BLOCK];
 	uint8_t		 mact[MACT_LEN];
@@ -167,7 +175,7 @@ sm_wrap(emu_t *e, int mode, const uint8_t *data, size_t len, wbuf_t *out)
 			goto fail;
 		}
 	}
-	if (session_mact(s, 0x00, buf, n, mact) < 0) {
+	if (session_mact(s, rc, buf, n, mact) < 0) {
 		sw = SW_INTEGRITY;
 		goto fail;
 	}

@@ -1,15 +1,17 @@
 /*
  * The state file: the persistent part of an emulated tag.
  *
- * Format, version 1 (all integers little-endian unless noted):
+ * Format, version 2 (all integers little-endian unless noted):
  *
  *   magic      8  "P424EMU\n"
- *   version    2  big-endian, 0x0001
+ *   version    2  big-endian, 0x0002 (0x0001 is read too: it has no
+ *                 GetVersion parts 1 and 2, the factory ones are taken)
  *   body       n  the fields below, in order
  *   crc        4  zlib crc32 of magic || version || body, big-endian
  *
  *   body:
  *   uid 7, prod 7 (GetVersion part 3 bytes 7-13),
+ *   [version 2] GetVersion part 1 7, GetVersion part 2 7,
  *   5 x key 16, 5 x key version 1,
  *   5 x (TotFailCtr 2, SeqFailCtr 1, SpentTimeCtr 2),
  *   failed-ctr enabled 1, TotFailCtrLimit 2, TotFailCtrDecr 2,
@@ -41,7 +43,7 @@
 #include "ntag424/err.h"
 
 #define STATE_MAGIC	"P424EMU\n"
-#define STATE_VERSION	1
+#define STATE_VERSION	2
 #define STATE_MAX	4096
 
 static const uint32_t file_sizes[EMU_NFILES] = { 32, 256, 128 };
@@ -74,6 +76,8 @@ serialize(const emu_persist_t *p, wbuf_t *w)
 	r |= wbuf_put_u16be(w, STATE_VERSION);
 	r |= wbuf_put(w, p->uid, sizeof(p->uid));
 	r |= wbuf_put(w, p->prod, sizeof(p->prod));
+	r |= wbuf_put(w, p->hw_part, sizeof(p->hw_part));
+	r |= wbuf_put(w, p->sw_part, sizeof(p->sw_part));
 	r |= wbuf_put(w, p->key, sizeof(p->key));
 	r |= wbuf_put(w, p->key_ver, sizeof(p->key_ver));
 	for (size_t i = 0; i < EMU_NKEYS; i++) {
@@ -123,7 +127,7 @@ parse(const uint8_t *c, size_t len, emu_persist_t *p)
 	int r = 0;
 
 	if (len < 12 || memcmp(c, STATE_MAGIC, 8) != 0 ||
-	    get_u16be(c + 8) != STATE_VERSION ||
+	    get_u16be(c + 8) < 1 || get_u16be(c + 8) > STATE_VERSION ||
 	    (uint32_t)crc32(0, c, (uInt)(len - 4)) !=
 	    (((uint32_t)get_u16be(c + len - 4) << 16) | get_u16be(c + len - 2)))
 		return -1;
@@ -132,6 +136,10 @@ parse(const uint8_t *c, size_t len, emu_persist_t *p)
 	r |= buf_read_u16be(&c, &len, &version);
 	r |= buf_read(&c, &len, p->uid, sizeof(p->uid));
 	r |= buf_read(&c, &len, p->prod, sizeof(p->prod));
+	if (version >= 2) {
+		r |= buf_read(&c, &len, p->hw_part, sizeof(p->hw_part));
+		r |= buf_read(&c, &len, p->sw_part, sizeof(p->sw_part));
+	}
 	r |= buf_read(&c, &len, p->key, sizeof(p->key));
 	r |= buf_read(&c, &len, p->key_ver, sizeof(p->key_ver));
 	for (size_t i = 0; i < EMU_NKEYS && r == 0; i++) {

@@ -199,7 +199,7 @@ h_cmd(emu_t *e, hsess_t *s, uint8_t ins, const uint8_t *hdr, size_t hdrlen,
 	if (n == 6)
 		n = 5;	/* no data: 90 INS 00 00 00 */
 	sw = h_send(e, c, n, r, &rn);
-	if (sw != 0x9100)
+	if (sw != 0x9100 && sw != 0x9190)	/* 9190: Read_Sig */
 		return sw;
 	s->ctr++;
 	if (ins == 0xC4 && rn == 0)
@@ -209,7 +209,8 @@ h_cmd(emu_t *e, hsess_t *s, uint8_t ins, const uint8_t *hdr, size_t hdrlen,
 		if (rn < 8)
 			return -1;
 		body = rn - 8;
-		h_mact(s, 0x00, s->ctr, r, body, m);
+		/* RC: the status word's second byte */
+		h_mact(s, (uint8_t)(sw & 0xFF), s->ctr, r, body, m);
 		if (memcmp(m, r + body, 8) != 0)
 			return -1;
 	}

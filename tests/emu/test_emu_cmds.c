@@ -134,10 +134,19 @@ auth_errors(void)
 	CHECK_INT(2, p->fail[0].tot);
 	/* D-13: PCDcap2 and extra bytes accepted; LRP request answered as EV2 */
 	CHECK_INT(0x91AF, h_sw(e, "90710000090006020000000000FF00"));
-	/* D-12: interrupted authentication, the new command runs */
+	/*
+	 * D-12: a command while an authentication waits for part 2 answers
+	 * 91CA as on real tags, and the authentication is dropped: 90AF then
+	 * has nothing to continue (911C) and the next command runs.
+	 */
+	CHECK_INT(0x91CA, h_sw(e, "9060000000"));
+	CHECK_INT(0x911C, h_sw(e, "90AF0000101122334455667788990011223344556600"));
 	CHECK_INT(0x91AF, h_sw(e, "9060000000"));
 	CHECK_INT(0x91AF, h_sw(e, "90AF000000"));	/* GetVersion part 2 */
 	CHECK_INT(0x91AE, h_sw(e, "9051000000"));	/* no session */
+	/* 90AF without data during an authentication is still 917E */
+	CHECK_INT(0x91AF, h_sw(e, "9071000002000000"));
+	CHECK_INT(0x917E, h_sw(e, "90AF000000"));
 	CHECK_INT(0x9100, h_auth(e, 1, 0, zero16, &s));
 	CHECK_INT(0, p->fail[0].tot);	/* 4 - TotFailCtrDecr, floored */
 	CHECK_INT(0, p->fail[0].seq);
@@ -369,9 +378,11 @@ read_write_data(void)
 	    (const uint8_t *)"\x03\x00\x00\x00\x0B\x00\x00", 7, w, 10, H_FULL,
 	    NULL, NULL));
 	CHECK_INT(0x9100, h_auth(e, 1, 3, zero16, &s));
-	CHECK_INT(0x919E, h_cmd(e, &s, 0xAD,
+	/* a read past the end: 91BE (BOUNDARY_ERROR) as on a real tag */
+	CHECK_INT(0x91BE, h_cmd(e, &s, 0xAD,
 	    (const uint8_t *)"\x03\x80\x00\x00\x00\x00\x00", 7, NULL, 0,
 	    H_FULL, NULL, NULL));
+	CHECK_INT(0x91BE, h_sw(e, "90AD0000070200F00020000000"));
 	/* file 02 with key 3: only free rights -> Plain (D-7 rule) */
 	CHECK_INT(0x9100, h_auth(e, 1, 3, zero16, &s));
 	CHECK_INT(0x9100, h_cmd(e, &s, 0x8D,
@@ -511,8 +522,9 @@ read_sig(void)
 	hsess_t s;
 
 	CHECK_INT(0, emu_set_sig_key(e, priv));
-	CHECK_INT(0x9100, h_plain(e, 0x3C, (const uint8_t *)"\x00", 1, sig,
-	    &n));	/* works at MF level */
+	/* genuine tags answer 9190 (AN12196 Table 30); works at MF level */
+	CHECK_INT(0x9190, h_plain(e, 0x3C, (const uint8_t *)"\x00", 1, sig,
+	    &n));
 	CHECK_INT(56, n);
 	CHECK(verify(k, uid, sig));
 	CHECK(!verify(nxp, uid, sig));
@@ -529,7 +541,8 @@ read_sig(void)
 	    NULL));
 	CHECK_INT(0x9000, h_sw(e, "00A4040C07D276000085010100"));
 	CHECK_INT(0x9100, h_auth(e, 1, 4, zero16, &s));
-	CHECK_INT(0x9100, h_cmd(e, &s, 0x3C, (const uint8_t *)"\x00", 1, NULL,
+	/* in a session too, the response MAC taken over RC = 90 (h_cmd) */
+	CHECK_INT(0x9190, h_cmd(e, &s, 0x3C, (const uint8_t *)"\x00", 1, NULL,
 	    0, H_FULL, sig, &n));
 	CHECK_INT(56, n);
 	CHECK(verify(k, uid, sig));

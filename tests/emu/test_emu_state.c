@@ -6,6 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
+#include "common/buf.h"
 #include "helper.h"
 #include "ntag424/err.h"
 #include "test.h"
@@ -138,7 +141,7 @@ rejects_damaged_files(void)
 	CHECK_INT(NTAG424_ERR_MALFORMED, emu_load(&back, path, 1, NULL));
 	CHECK(back == NULL);
 	CHECK_INT(0, emu_save(e, path));
-	corrupt(9, -1);		/* version 1 -> 0 */
+	corrupt(9, -1);		/* version 2 -> 3 */
 	CHECK_INT(NTAG424_ERR_MALFORMED, emu_load(&back, path, 1, NULL));
 	CHECK_INT(0, emu_save(e, path));
 	corrupt(0, 100);
@@ -147,6 +150,61 @@ rejects_damaged_files(void)
 	corrupt(0, 0);
 	CHECK_INT(NTAG424_ERR_MALFORMED, emu_load(&back, path, 1, NULL));
 	CHECK_INT(NTAG424_ERR_IO, emu_save(e, "/nonexistent-dir/x.state"));
+	emu_free(&e);
+	teardown();
+}
+
+/* GetVersion parts 1 and 2 as a real tag may report them, 90 60 / 90 AF. */
+static void
+check_version(emu_t *e, const char *part1, const char *part2)
+{
+	CHECK_INT(0x9000, h_sw(e, "00A4040C07D276000085010100"));
+	CHECK(XCHG(e, "9060000000", part1));
+	CHECK(XCHG(e, "90AF000000", part2));
+}
+
+/*
+ * Hardware subtype 08 and another software minor version survive a save;
+ * a version 1 file (without the two parts) loads with the factory ones.
+ */
+static void
+version_parts(void)
+{
+	emu_t *e = h_tag(), *back = NULL;
+	uint8_t buf[4096];
+	size_t n;
+	uint32_t crc;
+	FILE *f;
+
+	setup();
+	check_version(e, "0404023000110591AF", "0404020102110591AF");
+	emu_persist(e)->hw_part[2] = 0x08;
+	emu_persist(e)->sw_part[4] = 0x05;
+	CHECK_INT(0, emu_save(e, path));
+	CHECK_INT(0, emu_load(&back, path, 0, NULL));
+	if (back != NULL)
+		check_version(back, "0404083000110591AF", "0404020105110591AF");
+	emu_free(&back);
+	/* version 1: drop the 14 bytes after uid and prod, fix the CRC */
+	f = fopen(path, "rb");
+	CHECK(f != NULL);
+	n = f != NULL ? fread(buf, 1, sizeof(buf), f) : 0;
+	if (f != NULL)
+		fclose(f);
+	memmove(buf + 24, buf + 38, n - 38);
+	n -= 14;
+	buf[9] = 0x01;
+	crc = (uint32_t)crc32(0, buf, (uInt)(n - 4));
+	put_u16be(buf + n - 4, (uint16_t)(crc >> 16));
+	put_u16be(buf + n - 2, (uint16_t)crc);
+	f = fopen(path, "wb");
+	CHECK(f != NULL && fwrite(buf, 1, n, f) == n);
+	if (f != NULL)
+		fclose(f);
+	CHECK_INT(0, emu_load(&back, path, 0, NULL));
+	if (back != NULL)
+		check_version(back, "0404023000110591AF", "0404020102110591AF");
+	emu_free(&back);
 	emu_free(&e);
 	teardown();
 }
@@ -174,5 +232,6 @@ main(void)
 	RUN(create_factory);
 	RUN(rejects_damaged_files);
 	RUN(changed_flag);
+	RUN(version_parts);
 	return test_summary();
 }

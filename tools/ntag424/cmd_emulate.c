@@ -24,7 +24,8 @@ usage(FILE *f)
 	    "                        [--tear-at K --tear-when before|after] "
 	    "[--log]\n"
 	    "                        [--auth-delay-after N] "
-	    "[--auth-failures KEY:N]\n\n"
+	    "[--auth-failures KEY:N]\n"
+	    "                        [--hw-subtype 02|08] [--sw-minor N]\n\n"
 	    "Present a software NTAG 424 DNA to pcscd's vpcd reader on PORT.\n"
 	    "FILE holds the tag (created as a factory tag if missing, with\n"
 	    "--uid or a random 04xxxxxxxxxxxx UID) and is saved after every\n"
@@ -34,7 +35,9 @@ usage(FILE *f)
 	    "once N authentications with a key failed in a row (default 50).\n"
 	    "--auth-failures KEY:N records N failed authentications in a row\n"
 	    "with KEY (0-4) in FILE before serving, as a tag that met a key\n"
-	    "guesser would have. SIGTERM/SIGINT save and exit 0.\n");
+	    "guesser would have. --hw-subtype and --sw-minor set GetVersion's\n"
+	    "hardware subtype (genuine tags report 02 or 08) and software\n"
+	    "minor version in FILE. SIGTERM/SIGINT save and exit 0.\n");
 }
 
 static void
@@ -64,6 +67,8 @@ struct emulate_opts {
 	unsigned long	 delay_after;	/* 0: the emulator's default */
 	long		 fail_key;	/* -1: --auth-failures not given */
 	unsigned long	 fail_count;
+	int		 hw_subtype;	/* -1: keep */
+	int		 sw_minor;	/* -1: keep */
 };
 
 static int
@@ -99,6 +104,8 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 		{ "log", no_argument, NULL, 'l' },
 		{ "auth-delay-after", required_argument, NULL, 'd' },
 		{ "auth-failures", required_argument, NULL, 'f' },
+		{ "hw-subtype", required_argument, NULL, 'S' },
+		{ "sw-minor", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -144,6 +151,19 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 			if (parse_failures(optarg, o) < 0)
 				return -1;
 			break;
+		case 'S':
+			if (strcmp(optarg, "02") != 0 &&
+			    strcmp(optarg, "08") != 0)
+				return -1;
+			o->hw_subtype = optarg[1] - '0';
+			break;
+		case 'm':
+			if (strcmp(optarg, "0") == 0)
+				v = 0;
+			else if (parse_ul(optarg, 0xFF, &v) < 0)
+				return -1;
+			o->sw_minor = (int)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -181,12 +201,28 @@ set_failures(const struct emulate_opts *o, emu_t *e)
 	return emu_save(e, o->vpcd.state_path);
 }
 
+/* GetVersion part 1 byte 2 (low nibble) and part 2 byte 4, saved at once. */
+static int
+set_version(const struct emulate_opts *o, emu_t *e)
+{
+	emu_persist_t *p = emu_persist(e);
+
+	if (o->hw_subtype < 0 && o->sw_minor < 0)
+		return NTAG424_OK;
+	if (o->hw_subtype >= 0)
+		p->hw_part[2] = (uint8_t)o->hw_subtype;
+	if (o->sw_minor >= 0)
+		p->sw_part[4] = (uint8_t)o->sw_minor;
+	return emu_save(e, o->vpcd.state_path);
+}
+
 static int
 run(const struct emulate_opts *o, emu_t *e)
 {
 	int r;
 
-	if ((r = set_failures(o, e)) != NTAG424_OK) {
+	if ((r = set_failures(o, e)) != NTAG424_OK ||
+	    (r = set_version(o, e)) != NTAG424_OK) {
 		fprintf(stderr, "ntag424 emulate: %s: %s\n",
 		    o->vpcd.state_path, ntag424_strerror(r));
 		return 1;
@@ -226,6 +262,7 @@ cmd_emulate(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.fail_key = -1;
+	o.hw_subtype = o.sw_minor = -1;
 	o.vpcd.host = "127.0.0.1";
 	o.vpcd.connect_secs = 10;
 	if (parse_opts(argc, argv, &o) < 0) {
