@@ -83,6 +83,20 @@ f_key_new(void *c, const uint8_t *u, int k, uint8_t v, uint8_t *key)
 	return real->key_new(c, u, k, v, key);
 }
 
+static int
+f_cohort_key(void *c, const char *name, uint8_t *key)
+{
+	return gate() != NTAG424_OK ? NTAG424_ERR_STORE :
+	    real->cohort_key(c, name, key);
+}
+
+static int
+f_counter_used(void *c, const uint8_t *u, uint32_t ctr)
+{
+	return gate() != NTAG424_OK ? NTAG424_ERR_STORE :
+	    real->counter_used(c, u, ctr);
+}
+
 static const char *
 f_errmsg(void *c)
 {
@@ -93,6 +107,7 @@ f_errmsg(void *c)
 static const ntag424_prov_store_t faulty = {
 	f_tag_get, f_tag_begin, f_tag_status, f_key_get, f_key_new, f_intend,
 	f_key_sent, f_key_applied, f_key_abandon, f_journal, f_errmsg,
+	f_cohort_key, f_counter_used,
 };
 
 /* A game coin with the faulty store, provisioned first for a reset. */

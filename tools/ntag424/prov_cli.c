@@ -38,6 +38,9 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		{ "template", required_argument, NULL, 't' },
 		{ "url", required_argument, NULL, 'u' },
 		{ "keys", required_argument, NULL, 'k' },
+		{ "cohort", required_argument, NULL, 'C' },
+		{ "meta-key", required_argument, NULL, 'M' },
+		{ "anyone-can-write", no_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -62,6 +65,9 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		case 't': o->tmpl = optarg; break;
 		case 'u': o->url = optarg; break;
 		case 'k': o->keys = optarg; break;
+		case 'C': o->cohort = optarg; break;
+		case 'M': o->meta_key = optarg; break;
+		case 'W': o->anyone_write = 1; break;
 		case 'j': o->json = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'b': o->batch = 1; break;
@@ -91,6 +97,43 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 	return -1;
 }
 
+/* --cohort, --meta-key and --anyone-can-write on top of a plan. */
+static int
+plan_keys(const struct prov_opts *o, ntag424_prov_plan_t *plan)
+{
+	int n;
+
+	if (o->meta_key != NULL && strcmp(o->meta_key, "per-tag") == 0) {
+		if (o->cohort != NULL) {
+			fprintf(stderr, "ntag424 %s: --cohort names the shared "
+			    "meta-read key; --meta-key per-tag has none\n",
+			    o->cmd);
+			return EXIT_USAGE;
+		}
+		plan->cohort_mask = 0;
+	} else if (o->meta_key != NULL && strcmp(o->meta_key, "cohort") != 0) {
+		fprintf(stderr, "ntag424 %s: --meta-key is cohort or per-tag\n",
+		    o->cmd);
+		return EXIT_USAGE;
+	}
+	if (o->cohort != NULL) {
+		n = snprintf(plan->cohort, sizeof(plan->cohort), "%s", o->cohort);
+		if (n <= 0 || (size_t)n >= sizeof(plan->cohort)) {
+			fprintf(stderr, "ntag424 %s: --cohort wants 1 to %d "
+			    "characters\n", o->cmd, NTAG424_PROV_NAME_MAX);
+			return EXIT_USAGE;
+		}
+	}
+	if (o->anyone_write) {
+		plan->opts.access.read_write = NTAG424_AR_FREE;
+		fprintf(stderr, "ntag424 %s: warning: --anyone-can-write: the "
+		    "NDEF file's ReadWrite right is free (AccessRights E0 E0): "
+		    "anyone with a phone can rewrite the URL, host included, "
+		    "while its SUN data stays valid\n", o->cmd);
+	}
+	return 0;
+}
+
 static int
 plan_from(const struct prov_opts *o, ntag424_prov_plan_t *plan)
 {
@@ -118,7 +161,7 @@ plan_from(const struct prov_opts *o, ntag424_prov_plan_t *plan)
 		    "or spaces");
 		return EXIT_USAGE;
 	}
-	return 0;
+	return plan_keys(o, plan);
 }
 
 static int
@@ -167,8 +210,6 @@ int
 prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 {
 	ntag424_prov_plan_t	plan;
-	bool			sc = o->preset != NULL &&
-	    strcmp(o->preset, "self-checkout") == 0;
 	int			source, st;
 
 	memset(c, 0, sizeof(*c));
@@ -176,15 +217,22 @@ prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 	    (st = source_from(o, &source)) != 0 || (st = open_ks(c, o)) != 0)
 		return st;
 	if ((c->p = ntag424_prov_new()) == NULL ||
-	    ksprov_init(&c->sp, c->ks, source, sc ? "self-checkout" : NULL,
-	    sc ? 1u << 1 : 0) != NTAG424_OK ||
+	    ksprov_init(&c->sp, c->ks, source) != NTAG424_OK ||
 	    ntag424_prov_set_store(c->p, ksprov_ops(), &c->sp) != NTAG424_OK) {
 		fprintf(stderr, "ntag424 %s: out of memory\n", o->cmd);
 		return 1;
 	}
-	if (need_plan && ntag424_prov_set_plan(c->p, &plan) != NTAG424_OK) {
-		fprintf(stderr, "ntag424 %s: template: %s\n", o->cmd,
-		    ntag424_prov_plan_error(c->p));
+	if (need_plan && (st = ntag424_prov_set_plan(c->p, &plan)) !=
+	    NTAG424_OK) {
+		if (st == NTAG424_ERR_TEMPLATE)
+			fprintf(stderr, "ntag424 %s: template: %s\n", o->cmd,
+			    ntag424_prov_plan_error(c->p));
+		else
+			fprintf(stderr, "ntag424 %s: the SDM meta-read key "
+			    "shares its key number with another role (key 0, "
+			    "the file-read or counter key, or an access "
+			    "right): a cohort key there would be every tag's; "
+			    "use --meta-key per-tag\n", o->cmd);
 		return EXIT_USAGE;
 	}
 	ntag424_prov_set_dry_run(c->p, o->dry_run != 0);
@@ -194,6 +242,10 @@ prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 void
 prov_ctx_close(struct prov_ctx *c)
 {
+	if (c->sp.cohort_created)
+		fprintf(stderr, "ntag424: created a cohort key (the shared SDM "
+		    "meta-read key) in the keystore: back up the keystore "
+		    "with 'ntag424 keys export'\n");
 	if (c->sp.master_created)
 		fprintf(stderr, "ntag424: created master key version %u in the "
 		    "keystore (diversified keys): back up the keystore with "

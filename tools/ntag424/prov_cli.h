@@ -19,6 +19,9 @@ struct prov_opts {
 	const char	*tmpl;
 	const char	*url;
 	const char	*keys;		/* "random" / "diversified" */
+	const char	*cohort;	/* --cohort NAME */
+	const char	*meta_key;	/* "cohort" / "per-tag" */
+	int		 anyone_write;	/* --anyone-can-write */
 	int		 json;
 	int		 dry_run;
 	int		 batch;
