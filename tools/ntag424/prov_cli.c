@@ -213,6 +213,7 @@ prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 	int			source, st;
 
 	memset(c, 0, sizeof(*c));
+	memset(&plan, 0, sizeof(plan));
 	if ((need_plan && (st = plan_from(o, &plan)) != 0) ||
 	    (st = source_from(o, &source)) != 0 || (st = open_ks(c, o)) != 0)
 		return st;
@@ -222,6 +223,7 @@ prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 		fprintf(stderr, "ntag424 %s: out of memory\n", o->cmd);
 		return 1;
 	}
+	snprintf(c->cohort, sizeof(c->cohort), "%s", plan.cohort);
 	if (need_plan && (st = ntag424_prov_set_plan(c->p, &plan)) !=
 	    NTAG424_OK) {
 		if (st == NTAG424_ERR_TEMPLATE)
@@ -243,9 +245,9 @@ void
 prov_ctx_close(struct prov_ctx *c)
 {
 	if (c->sp.cohort_created)
-		fprintf(stderr, "ntag424: created a cohort key (the shared SDM "
-		    "meta-read key) in the keystore: back up the keystore "
-		    "with 'ntag424 keys export'\n");
+		fprintf(stderr, "ntag424: created cohort key %s (the SDM "
+		    "meta-read key its tags share) in the keystore: back up "
+		    "the keystore with 'ntag424 keys export'\n", c->cohort);
 	if (c->sp.master_created)
 		fprintf(stderr, "ntag424: created master key version %u in the "
 		    "keystore (diversified keys): back up the keystore with "

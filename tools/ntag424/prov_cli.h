@@ -35,6 +35,7 @@ struct prov_ctx {
 	ntag424_ks_t		*ks;
 	struct ksprov		 sp;
 	ntag424_prov_t		*p;
+	char			 cohort[NTAG424_PROV_NAME_MAX + 1];
 };
 
 /*
