@@ -143,11 +143,13 @@ typedef struct ntag424_prov_store {
  * from the cohort key called cohort (one key shared by every tag of the
  * cohort, versioned in the keystore); every other key is the tag's own
  * (random or diversified). Only the SDM meta-read key may be a cohort key:
- * it only hides the UID and counter, so sharing it lets a verifier
- * decrypt PICCData with a handful of cohort keys and then find the tag by
- * UID. A shared key with any other role (key 0, SDM file-read/MAC key,
- * counter-read key, a file access right) would let one tag's keys forge
- * or change every other tag, and ntag424_prov_set_plan() refuses it.
+ * it only hides the UID and counter (a holder of the cohort key reads
+ * them for every tag of the cohort, but cannot forge a MAC), and sharing
+ * it lets a verifier decrypt PICCData with a handful of cohort keys, then
+ * find the tag by UID. A shared key with any other role (key 0, SDM
+ * file-read/MAC key, counter-read key, a file access right) would let one
+ * tag's keys forge or change every other tag: ntag424_prov_set_plan()
+ * refuses it.
  */
 typedef struct ntag424_prov_plan {
 	char			name[NTAG424_PROV_NAME_MAX + 1];
@@ -166,11 +168,12 @@ typedef struct ntag424_prov_plan {
  *   "game-coin"      url "?picc={picc}&cmac={mac}" after the base URL;
  *                    the template defaults (meta-read key 1, file-read
  *                    and counter key 3).
- *   "self-checkout"  seed 004's 88-byte NDEF with the default url
+ *   "self-checkout"  an 88-byte NDEF with the default url
  *                    https://werkstattwaedi.ch/tag, PICCData at 0x22,
  *                    MAC input from 0x22, MAC at 0x48, SDMAccessRights
- *                    FE 13. (Seed 004 itself had AccessRights E0 E0:
- *                    anyone could rewrite the file.)
+ *                    FE 13. (The original layout had AccessRights E0 E0:
+ *                    anyone could rewrite the file. ntag424(1) keeps it
+ *                    as --anyone-can-write.)
  * url is the base URL (scheme, host, path; no query); NULL takes the
  * preset's default (game-coin has none: NTAG424_ERR_ARG). Returns
  * NTAG424_OK, NTAG424_ERR_NOT_FOUND (no such preset) or NTAG424_ERR_ARG.

@@ -1,5 +1,5 @@
 /*
- * The presets of ntag424(1) (seed 000's game coin and seed 004's tag) and
+ * The presets of ntag424(1) (the game coin and the self-checkout tag) and
  * plans from a template of one's own: all five keys new, the SDM
  * meta-read key from a cohort, the NDEF file writable with key 0 only.
  */
@@ -38,7 +38,7 @@ self_checkout(ntag424_prov_plan_t *plan)
 {
 	ntag424_template_opts_t *o = &plan->opts;
 
-	/* Seed 004's SDMAccessRights FE 13; the file: read free, key 0. */
+	/* SDMAccessRights FE 13; the file: read free, the rest key 0. */
 	o->ctr_ret = NTAG424_AR_FREE;
 	o->meta_read = 1;
 	o->file_read = 3;
@@ -59,7 +59,7 @@ ntag424_prov_preset(const char *name, const char *url,
 		query = "?picc={picc}&cmac={mac}";
 	else if (strcmp(name, "self-checkout") == 0) {
 		self_checkout(plan);
-		/* MAC input from the PICCData on, as seed 004 (offset 0x22). */
+		/* MAC input from the PICCData on (offset 0x22). */
 		query = "?picc={macin}{picc}&cmac={mac}";
 		if (url == NULL)
 			url = "https://werkstattwaedi.ch/tag";
