@@ -230,6 +230,48 @@ locked_database(void)
 	fx_free(&f);
 }
 
+/*
+ * The last write of a provision records the verified URL's counter. When
+ * it fails, the tag is provisioned but the URL is not used up: the run
+ * says so, and a check, whose newer counter is recorded, retires it.
+ */
+static void
+counter_write_fails(void)
+{
+	struct fx	f;
+	unsigned long	total;
+	uint32_t	ctr = 0;
+	int		r;
+
+	prepare(&f, 0);
+	fail_at = 0;
+	CHECK_INT(NTAG424_OK, fx_provision(&f));
+	total = writes;
+	fx_free(&f);
+	prepare(&f, 0);
+	fail_at = total;
+	CHECK_INT(NTAG424_ERR_STORE, fx_provision(&f));
+	fail_at = 0;
+	CHECK(!f.rep.ctr_used);
+	CHECK(strcmp(f.rep.step, "counter") == 0);
+	CHECK(strcmp(f.rep.message, "keystore: disk I/O error (injected) "
+	    "(NTAG424_ERR_STORE)") == 0);
+	CHECK(strstr(f.rep.hint, "the URL read to verify it (counter 1) is "
+	    "not marked used") != NULL);
+	CHECK(fx_agrees(&f, NTAG424_KS_PROVISIONED));
+	/* no counter stored, or one below the URL's (a row made at 0) */
+	r = ntag424_ks_counter_get(f.ks, emu_persist_const(f.emu)->uid, 1,
+	    &ctr);
+	CHECK(r == NTAG424_ERR_NOT_FOUND || (r == NTAG424_OK && ctr < 1));
+	fx_represent(&f);
+	CHECK_INT(NTAG424_OK, fx_check(&f));
+	CHECK(f.rep.ctr_used);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(f.ks,
+	    emu_persist_const(f.emu)->uid, 1, &ctr));
+	CHECK_INT(2, ctr);
+	fx_free(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -238,6 +280,7 @@ main(int argc, char **argv)
 	RUN(store_fails_provision);
 	RUN(store_fails_reset);
 	RUN(locked_database);
+	RUN(counter_write_fails);
 	fx_teardown();
 	return test_summary();
 }
