@@ -228,6 +228,12 @@ typedef struct ntag424_prov_report {
 	int		status;		/* store status before the run, -1 unknown */
 	uint8_t		key_version[NTAG424_PROV_NKEYS];
 	unsigned	key_version_mask;	/* bit k: key_version[k] read */
+	/*
+	 * A tag of ours left alone: bit k, key k is still the factory key
+	 * though the plan would change it (provisioned by an older layout;
+	 * reset and provision it again to change it).
+	 */
+	unsigned	factory_keys;
 	bool		changed;	/* the run changed the tag */
 	bool		resumed;	/* it finished an interrupted run */
 	unsigned	failed_auths;	/* authentications the tag refused */

@@ -165,9 +165,15 @@ plan_provision(struct run *r)
 	int	rc;
 
 	step_read_state(r);
-	if ((rc = decide_provision(r)) != NTAG424_OK ||
-	    r->rep->found == NTAG424_PROV_FOUND_OURS)
+	if ((rc = decide_provision(r)) != NTAG424_OK)
 		return rc;
+	if (r->rep->found == NTAG424_PROV_FOUND_OURS) {
+		for (uint8_t k = 0; k < NKEYS; k++)
+			if ((r->p->plan.key_mask & r->read_mask &
+			    (1u << k)) != 0 && r->ver[k] == 0)
+				r->rep->factory_keys |= 1u << k;
+		return NTAG424_OK;
+	}
 	if ((rc = choose_keys(r)) != NTAG424_OK)
 		return rc;
 	r->files = (r->todo & 1u) != 0;

@@ -547,6 +547,39 @@ verifier_takes(struct fx *f, uint32_t ctr)
 	return a.outcome;
 }
 
+static void
+old_layout(ntag424_prov_plan_t *plan)
+{
+	plan->key_mask = 1u << 0 | 1u << 1 | 1u << 3;
+	plan->cohort_mask = 0;
+}
+
+/* A tag of an older layout (keys 2 and 4 at zero) is named, not touched. */
+static void
+older_layout_reported(void)
+{
+	struct fx f;
+
+	fx_init(&f, db, "game-coin", NTAG424_KS_SRC_RANDOM);
+	set_plan(&f, "game-coin", NULL, old_layout);
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK_INT(0, f.rep.factory_keys);
+	set_plan(&f, "game-coin", NULL, NULL);
+	(void)emu_take_changed(f.emu);
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK_INT(NTAG424_PROV_FOUND_OURS, f.rep.found);
+	CHECK_INT(1u << 2 | 1u << 4, f.rep.factory_keys);
+	CHECK_INT(0, emu_take_changed(f.emu));
+	/* reset and provision again: five keys */
+	EXPECT(&f, NTAG424_OK, fx_reset(&f));
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	for (int k = 0; k < 5; k++)
+		CHECK_INT(2, emu_persist_const(f.emu)->key_ver[k]);
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK_INT(0, f.rep.factory_keys);
+	fx_free(&f);
+}
+
 /* The URLs provision and check verified are used up at once. */
 static void
 verified_counters_used(void)
@@ -625,6 +658,7 @@ main(int argc, char **argv)
 	RUN(cohort_meta_key_shared);
 	RUN(template_cohort_rules);
 	RUN(verified_counters_used);
+	RUN(older_layout_reported);
 	fx_teardown();
 	return test_summary();
 }

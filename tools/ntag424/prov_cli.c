@@ -290,6 +290,8 @@ print_json(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 		}
 	json_object_set_new(j, "key_versions", kv);
 	json_object_set_new(j, "changed", json_boolean(rep->changed));
+	json_object_set_new(j, "factory_keys",
+	    json_integer(rep->factory_keys));
 	json_object_set_new(j, "resumed", json_boolean(rep->resumed));
 	json_object_set_new(j, "apdus", json_integer((json_int_t)rep->apdus));
 	json_object_set_new(j, "bytes", json_integer((json_int_t)rep->bytes));
@@ -325,6 +327,21 @@ print_json(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 	json_decref(j);
 }
 
+/* An older layout left keys at the factory key: say which, and the cure. */
+static void
+print_factory_keys(const ntag424_prov_report_t *rep)
+{
+	if (rep->factory_keys == 0)
+		return;
+	printf("warning: key");
+	for (int k = 0; k < NTAG424_PROV_NKEYS; k++)
+		if (rep->factory_keys & (1u << k))
+			printf(" %d", k);
+	printf(" of this tag still the all-zero factory key (provisioned "
+	    "before every key was changed): anyone can authenticate with "
+	    "it; reset the tag and provision it again\n");
+}
+
 int
 prov_print(const struct prov_opts *o, const ntag424_prov_report_t *rep,
     int rc, const char *done)
@@ -353,5 +370,6 @@ prov_print(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 	if (rep->url[0] != '\0')
 		printf("url: %s\ncounter: %lu\n", rep->url,
 		    (unsigned long)rep->read_ctr);
+	print_factory_keys(rep);
 	return 0;
 }
