@@ -5,7 +5,8 @@
 # check), the one 'ntag424 check' verified and the one 'ntag424 sun verify
 # --uid' accepted are answered "replay" by the verifier, each asked right
 # after it was read (so the stored counter is exactly that URL's); the URL
-# 'ntag424 tap' read (no verification) is still a valid first tap.
+# 'ntag424 tap' read (no verification) is still a valid first tap. Also a
+# template in a cohort named with --cohort, and the CLI's key options.
 . "$(dirname "$0")/../e2e/pcsc-rig.sh"
 : "${VERIFYD:?set VERIFYD to the ntag424-verifyd binary}"
 . "$(dirname "$0")/../verifyd/lib.sh"
@@ -73,4 +74,26 @@ one_preset() {		# one_preset PRESET UID ARGS...
 one_preset game-coin 04C0000000C01A --preset game-coin \
     --url https://coins.example/c
 one_preset self-checkout 04C0000000C02B --preset self-checkout
+# a template of one's own in a named cohort: the verifier finds the cohort
+one_preset template 04C0000000C03C --template \
+    'https://t.example/x?p={picc}&m={mac}' --cohort shop-a --keys diversified
+
+# the options around the cohort and the write right, as the CLI takes them
+rig_emulate "$RIG_DIR/o.state" --uid 04C0000000C04D || die "emulate o"
+out=$(nt provision --preset game-coin --url https://coins.example/c \
+    --meta-key per-tag --cohort x 2>&1)
+[ $? -eq 2 ] && ok "--cohort with --meta-key per-tag is a usage error" ||
+    bad "--cohort with --meta-key per-tag: $out"
+out=$(nt provision --preset self-checkout --anyone-can-write --dry-run 2>&1)
+case "$out" in
+*"warning: --anyone-can-write: the NDEF file's ReadWrite right is free"*)
+	ok "--anyone-can-write warns" ;;
+*)	bad "--anyone-can-write did not warn: $out" ;;
+esac
+out=$(nt provision --preset self-checkout --dry-run 2>&1)
+case "$out" in
+*warning*) bad "a warning without --anyone-can-write: $out" ;;
+*) ok "no warning by default" ;;
+esac
+rig_remove_tag || die "remove o"
 finish
