@@ -63,8 +63,7 @@ bench_preset(const char *preset, int source, int n)
 	if (ks == NULL || p == NULL || dev == NULL || emu == NULL ||
 	    ntag424_ks_open(ks, &o) != NTAG424_OK ||
 	    ntag424_emu_attach(dev, emu) != NTAG424_OK ||
-	    ksprov_init(&sp, ks, source, sc ? "self-checkout" : NULL,
-	    sc ? 1u << 1 : 0) != NTAG424_OK ||
+	    ksprov_init(&sp, ks, source) != NTAG424_OK ||
 	    ntag424_prov_set_store(p, ksprov_ops(), &sp) != NTAG424_OK ||
 	    ntag424_prov_preset(preset, sc ? NULL : "https://coins.example/c",
 	    &plan) != NTAG424_OK || ntag424_prov_set_plan(p, &plan) !=

@@ -15,7 +15,9 @@
  *      writable, ChangeFileSettings (SDM), ChangeKey 1..4, ChangeKey 0 LAST;
  *   5. verify like a phone: read the NDEF plain and unauthenticated, verify
  *      its SUN URL, authenticate with the new key 0; only then mark the tag
- *      provisioned.
+ *      provisioned, and record the read counter of the URL it verified as
+ *      used (the verifier's counter store), so that this URL, which sits
+ *      in logs and reports, is never accepted as a first tap.
  * Every key written gets a version different from the one on the tag, so
  * a resume learns from GetKeyVersion (no authentication) which of the two
  * candidate keys is on the tag: normal runs and resumes make no failed
@@ -117,23 +119,61 @@ typedef struct ntag424_prov_store {
 		    int keyno, const char *outcome, int code);
 	/* The last failure's sentence, or "". */
 	const char *(*errmsg)(void *ctx);
+	/*
+	 * The latest key of the named cohort, created on first use: the one
+	 * SDM meta-read key every tag of a cohort shares (plan below).
+	 */
+	int	(*cohort_key)(void *ctx, const char *name,
+		    uint8_t key[NTAG424_KEY_LEN]);
+	/*
+	 * Record read counter ctr of a URL the engine verified as used, for
+	 * the tag's current (provisioned) generation, in the store the
+	 * verifier checks counters against; a counter at or below the stored
+	 * one is already used and is NTAG424_OK too.
+	 */
+	int	(*counter_used)(void *ctx, const uint8_t *uid, uint32_t ctr);
 } ntag424_prov_store_t;
 
-/* What a run is to produce. ntag424_prov_preset() fills one. */
+/*
+ * What a run is to produce. ntag424_prov_preset() and ntag424_prov_custom()
+ * fill one; a caller may then change cohort (another cohort name), clear
+ * cohort_mask (per-tag meta-read keys) or loosen opts.access.
+ *
+ * Keys: every bit of key_mask gets a new key. A key in cohort_mask comes
+ * from the cohort key called cohort (one key shared by every tag of the
+ * cohort, versioned in the keystore); every other key is the tag's own
+ * (random or diversified). Only the SDM meta-read key may be a cohort key:
+ * it only hides the UID and counter (a holder of the cohort key reads
+ * them for every tag of the cohort, but cannot forge a MAC), and sharing
+ * it lets a verifier decrypt PICCData with a handful of cohort keys, then
+ * find the tag by UID. A shared key with any other role (key 0, SDM
+ * file-read/MAC key, counter-read key, a file access right) would let one
+ * tag's keys forge or change every other tag: ntag424_prov_set_plan()
+ * refuses it.
+ */
 typedef struct ntag424_prov_plan {
 	char			name[NTAG424_PROV_NAME_MAX + 1];
 	char			tmpl[NTAG424_TEMPLATE_MAX + 1];
 	ntag424_template_opts_t	opts;
 	unsigned		key_mask;	/* bit k: give key k a new key */
+	unsigned		cohort_mask;	/* bit k: key k is the cohort's */
+	char			cohort[NTAG424_PROV_NAME_MAX + 1];
 } ntag424_prov_plan_t;
 
 /*
- * The presets of ntag424(1):
- *   "game-coin"      seed 000: new keys 0, 1, 3; url "?picc={picc}&cmac={mac}"
- *   "self-checkout"  seed 004: new keys 0..4; 88-byte NDEF with the default
- *                    url https://werkstattwaedi.ch/tag, PICCData at 0x22,
- *                    MAC input from 0x22, MAC at 0x48, AccessRights E0 E0,
- *                    SDMAccessRights FE 13.
+ * The presets of ntag424(1). Both change all five keys, read the NDEF
+ * file freely and let only key 0 write it or change its settings
+ * (AccessRights 00 E0), and take the SDM meta-read key (key 1) from the
+ * cohort named after the preset:
+ *   "game-coin"      url "?picc={picc}&cmac={mac}" after the base URL;
+ *                    the template defaults (meta-read key 1, file-read
+ *                    and counter key 3).
+ *   "self-checkout"  an 88-byte NDEF with the default url
+ *                    https://werkstattwaedi.ch/tag, PICCData at 0x22,
+ *                    MAC input from 0x22, MAC at 0x48, SDMAccessRights
+ *                    FE 13. (The original layout had AccessRights E0 E0:
+ *                    anyone could rewrite the file. ntag424(1) keeps it
+ *                    as --anyone-can-write.)
  * url is the base URL (scheme, host, path; no query); NULL takes the
  * preset's default (game-coin has none: NTAG424_ERR_ARG). Returns
  * NTAG424_OK, NTAG424_ERR_NOT_FOUND (no such preset) or NTAG424_ERR_ARG.
@@ -150,11 +190,20 @@ int ntag424_prov_preset_opts(const char *name, ntag424_template_opts_t *opts);
 
 /*
  * A plan from a template string of one's own (name "template"): opts NULL
- * takes ntag424_template_opts_init()'s; new keys for key 0 and every key
- * the SDM roles name. NTAG424_OK or NTAG424_ERR_ARG (too long).
+ * takes ntag424_template_opts_init()'s; new keys for all five keys, the
+ * meta-read key from the cohort ntag424_prov_cohort_name() names.
+ * NTAG424_OK or NTAG424_ERR_ARG (too long).
  */
 int ntag424_prov_custom(const char *tmpl, const ntag424_template_opts_t *opts,
     ntag424_prov_plan_t *plan);
+
+/*
+ * The default cohort of a template string: "template-" and the first 16
+ * hex digits (lower case) of SHA-256 of tmpl, so that every tag of one
+ * template shares one cohort and another template gets another. cap must
+ * hold 26 bytes. NTAG424_OK, NTAG424_ERR_ARG or NTAG424_ERR_CRYPTO.
+ */
+int ntag424_prov_cohort_name(const char *tmpl, char *name, size_t cap);
 
 /* What the engine found on the tag. */
 enum ntag424_prov_found {
@@ -179,6 +228,12 @@ typedef struct ntag424_prov_report {
 	int		status;		/* store status before the run, -1 unknown */
 	uint8_t		key_version[NTAG424_PROV_NKEYS];
 	unsigned	key_version_mask;	/* bit k: key_version[k] read */
+	/*
+	 * A tag of ours left alone: bit k, key k is still the factory key
+	 * though the plan would change it (provisioned by an older layout;
+	 * reset and provision it again to change it).
+	 */
+	unsigned	factory_keys;
 	bool		changed;	/* the run changed the tag */
 	bool		resumed;	/* it finished an interrupted run */
 	unsigned	failed_auths;	/* authentications the tag refused */
@@ -191,6 +246,7 @@ typedef struct ntag424_prov_report {
 	/* check: what the phone saw. */
 	char		url[NTAG424_PROV_URL_MAX];
 	uint32_t	read_ctr;
+	bool		ctr_used;	/* read_ctr recorded as used */
 	/* On failure: the step, one sentence each for what and what to do. */
 	char		step[48];
 	char		message[NTAG424_PROV_MSG_MAX];
@@ -210,7 +266,10 @@ int ntag424_prov_set_store(ntag424_prov_t *p, const ntag424_prov_store_t *ops,
 /*
  * The plan for provision (copied, template compiled): NTAG424_OK,
  * NTAG424_ERR_TEMPLATE (ntag424_prov_plan_error() says why) or
- * NTAG424_ERR_ARG (key 0 not in the mask, strings not terminated).
+ * NTAG424_ERR_ARG (key 0 not in the mask, strings not terminated, a
+ * cohort key with another role than SDM meta-read, or no cohort name).
+ * A template without PICCData has no meta-read key: its cohort_mask is
+ * then dropped and every key is the tag's own.
  */
 int ntag424_prov_set_plan(ntag424_prov_t *p, const ntag424_prov_plan_t *plan);
 /* The template compiler's message after NTAG424_ERR_TEMPLATE. Borrowed. */
@@ -244,7 +303,9 @@ int ntag424_prov_reset(ntag424_prov_t *p, ntag424_dev_t *dev,
 /*
  * Verify a provisioned tag like a phone: read the NDEF plain without
  * authenticating, verify its SUN URL with the stored keys (rep->url,
- * rep->read_ctr), then authenticate with the stored key 0 once.
+ * rep->read_ctr), record its counter as used (store's counter_used: the
+ * URL will not pass the verifier as a first tap), then authenticate with
+ * the stored key 0 once.
  * NTAG424_ERR_BAD_MAC: the URL does not verify; NTAG424_ERR_NOT_FOUND:
  * the tag is not in the store.
  */

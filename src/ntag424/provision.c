@@ -48,11 +48,40 @@ ntag424_prov_set_store(ntag424_prov_t *p, const ntag424_prov_store_t *ops,
 	    ops->key_get == NULL || ops->key_new == NULL ||
 	    ops->key_intend == NULL || ops->key_sent == NULL ||
 	    ops->key_applied == NULL || ops->key_abandon == NULL ||
-	    ops->journal == NULL || ops->errmsg == NULL)
+	    ops->journal == NULL || ops->errmsg == NULL ||
+	    ops->cohort_key == NULL || ops->counter_used == NULL)
 		return NTAG424_ERR_ARG;
 	p->ops = ops;
 	p->ctx = ctx;
 	return NTAG424_OK;
+}
+
+/* Bit k set for a key number k (0..4); E (free) and F (never) name none. */
+static unsigned
+key_bit(uint8_t role)
+{
+	return role <= NTAG424_KEY_MAX ? 1u << role : 0;
+}
+
+/*
+ * A cohort key is shared by every tag of the cohort: only the meta-read
+ * role may have it, never a role that authenticates or MACs (provision.h).
+ */
+static bool
+cohort_ok(const ntag424_prov_plan_t *plan)
+{
+	const ntag424_template_opts_t	*o = &plan->opts;
+	unsigned			 other;
+
+	if (plan->cohort_mask == 0)
+		return true;
+	other = 1u | key_bit(o->file_read) | key_bit(o->ctr_ret) |
+	    key_bit(o->access.read) | key_bit(o->access.write) |
+	    key_bit(o->access.read_write) | key_bit(o->access.change);
+	return plan->cohort[0] != '\0' &&
+	    (plan->cohort_mask & ~key_bit(o->meta_read)) == 0 &&
+	    (plan->cohort_mask & other) == 0 &&
+	    (plan->cohort_mask & ~plan->key_mask) == 0;
 }
 
 int
@@ -63,13 +92,18 @@ ntag424_prov_set_plan(ntag424_prov_t *p, const ntag424_prov_plan_t *plan)
 	if (p == NULL || plan == NULL || (plan->key_mask & 1u) == 0 ||
 	    plan->key_mask >= (1u << NKEYS) ||
 	    memchr(plan->name, '\0', sizeof(plan->name)) == NULL ||
-	    memchr(plan->tmpl, '\0', sizeof(plan->tmpl)) == NULL)
+	    memchr(plan->tmpl, '\0', sizeof(plan->tmpl)) == NULL ||
+	    memchr(plan->cohort, '\0', sizeof(plan->cohort)) == NULL ||
+	    !cohort_ok(plan))
 		return NTAG424_ERR_ARG;
 	p->has_plan = false;
 	if ((r = ntag424_template_compile(p->tpl, plan->tmpl, &plan->opts)) !=
 	    NTAG424_OK)
 		return r;
 	p->plan = *plan;
+	/* No PICCData, no meta-read key: nothing to share. */
+	p->plan.cohort_mask &=
+	    key_bit(ntag424_template_settings(p->tpl)->sdm.meta_read);
 	p->has_plan = true;
 	return NTAG424_OK;
 }

@@ -95,6 +95,7 @@ verify_url(struct run *r, const char *url, const uint8_t meta[KLEN],
 	    memcmp(sun.uid, r->uid, sizeof(r->uid)) != 0)
 		rc = NTAG424_ERR_BAD_MAC;	/* another tag's URL */
 	r->rep->read_ctr = sun.read_ctr;
+	r->has_ctr = rc == NTAG424_OK && sun.has_read_ctr;
 	ntag424_sun_clear(&sun);
 	ntag424_sun_ctx_free(&ctx);
 	if (rc != NTAG424_OK) {
@@ -117,6 +118,35 @@ phone_verify(struct run *r, const uint8_t meta[KLEN], const uint8_t file[KLEN])
 		return rc;
 	snprintf(r->rep->url, sizeof(r->rep->url), "%s", url);
 	return verify_url(r, url, meta, file);
+}
+
+/*
+ * The URL just verified is genuine and sits in logs and reports: use its
+ * counter up at once, in the store the verifier checks, so that it never
+ * passes as a first tap (ntag424 tap reads without verifying and leaves
+ * its URL fresh). A URL without a counter cannot be used up.
+ */
+int
+counter_used(struct run *r)
+{
+	const char	*msg;
+	int		 rc;
+
+	if (!r->has_ctr)
+		return NTAG424_OK;
+	rc = r->p->ops->counter_used(r->p->ctx, r->uid, r->rep->read_ctr);
+	if (rc == NTAG424_OK) {
+		r->rep->ctr_used = true;
+		return NTAG424_OK;
+	}
+	msg = r->p->ops->errmsg(r->p->ctx);
+	snprintf(r->rep->hint, sizeof(r->rep->hint), "the tag is fine, but "
+	    "the URL read to verify it (counter %lu) is not marked used and "
+	    "would pass the verifier once: fix the database, then run "
+	    "'ntag424 check' (the newer counter it records retires this one)",
+	    (unsigned long)r->rep->read_ctr);
+	return run_fail(r, "counter", rc, "keystore: %s", msg != NULL &&
+	    msg[0] != '\0' ? msg : ntag424_strerror(rc));
 }
 
 /* The stored current keys (factory zero where none is stored). */
@@ -209,7 +239,7 @@ ntag424_prov_check(ntag424_prov_t *p, ntag424_dev_t *dev,
 	rep->found = NTAG424_PROV_FOUND_OURS;
 	if ((rc = phone_verify(&r, r.key[opts.meta_read <= 4 ? opts.meta_read :
 	    0], r.key[opts.file_read <= 4 ? opts.file_read : 0])) ==
-	    NTAG424_OK)
+	    NTAG424_OK && (rc = counter_used(&r)) == NTAG424_OK)
 		rc = auth_key0(&r, r.key[0], "check");
 	return run_done(&r, rc);
 }

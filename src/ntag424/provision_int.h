@@ -42,6 +42,7 @@ struct run {
 	bool			 files;		/* write NDEF + ChangeFileSettings */
 	const ntag424_template_t *tpl;		/* the plan's template */
 	ntag424_template_t	*own_tpl;	/* compiled from the store */
+	bool			 has_ctr;	/* the verified URL had one */
 	size_t			 apdu0, byte0;
 };
 
@@ -72,5 +73,6 @@ int plan_reset(struct run *r);
 int phone_verify(struct run *r, const uint8_t meta[KLEN],
     const uint8_t file[KLEN]);
 int auth_key0(struct run *r, const uint8_t key[KLEN], const char *step);
+int counter_used(struct run *r);
 
 #endif

@@ -1,24 +1,17 @@
-/* The presets of ntag424(1): seed 000's game coin and seed 004's tag. */
+/*
+ * The presets of ntag424(1) (the game coin and the self-checkout tag) and
+ * plans from a template of one's own: all five keys new, the SDM
+ * meta-read key from a cohort, the NDEF file writable with key 0 only.
+ */
 #include <stdio.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "ntag424/err.h"
 #include "ntag424/provision.h"
 
-/* Every key the template's SDM roles name, and key 0. */
-static unsigned
-role_mask(const ntag424_template_opts_t *o)
-{
-	unsigned m = 1u;
-
-	if (o->meta_read <= NTAG424_KEY_MAX)
-		m |= 1u << o->meta_read;
-	if (o->file_read <= NTAG424_KEY_MAX)
-		m |= 1u << o->file_read;
-	if (o->ctr_ret <= NTAG424_KEY_MAX)
-		m |= 1u << o->ctr_ret;
-	return m;
-}
+#define ALL_KEYS	((1u << NTAG424_PROV_NKEYS) - 1)
 
 static int
 base_url_ok(const char *url)
@@ -29,11 +22,15 @@ base_url_ok(const char *url)
 	    strpbrk(url, "?#{} ") == NULL && strstr(url, "://") != NULL;
 }
 
+/* Keys: all five; the meta-read key (when it is one) from the cohort. */
 static void
-game_coin(ntag424_prov_plan_t *plan)
+keys_default(ntag424_prov_plan_t *plan)
 {
-	/* Seed 000: unique keys 0, 1 (PICCData) and 3 (SDM MAC). */
-	plan->key_mask = 1u << 0 | 1u << 1 | 1u << 3;
+	uint8_t meta = plan->opts.meta_read;
+
+	plan->key_mask = ALL_KEYS;
+	plan->cohort_mask = meta >= 1 && meta <= NTAG424_KEY_MAX ?
+	    1u << meta : 0;
 }
 
 static void
@@ -41,15 +38,10 @@ self_checkout(ntag424_prov_plan_t *plan)
 {
 	ntag424_template_opts_t *o = &plan->opts;
 
-	/* Seed 004: AccessRights E0 E0, SDMAccessRights FE 13, keys 0..4. */
-	o->access.read = NTAG424_AR_FREE;
-	o->access.write = 0;
-	o->access.read_write = NTAG424_AR_FREE;
-	o->access.change = 0;
+	/* SDMAccessRights FE 13; the file: read free, the rest key 0. */
 	o->ctr_ret = NTAG424_AR_FREE;
 	o->meta_read = 1;
 	o->file_read = 3;
-	plan->key_mask = 0x1F;
 }
 
 int
@@ -63,12 +55,11 @@ ntag424_prov_preset(const char *name, const char *url,
 		return NTAG424_ERR_ARG;
 	memset(plan, 0, sizeof(*plan));
 	ntag424_template_opts_init(&plan->opts);
-	if (strcmp(name, "game-coin") == 0) {
-		game_coin(plan);
+	if (strcmp(name, "game-coin") == 0)
 		query = "?picc={picc}&cmac={mac}";
-	} else if (strcmp(name, "self-checkout") == 0) {
+	else if (strcmp(name, "self-checkout") == 0) {
 		self_checkout(plan);
-		/* MAC input from the PICCData on, as seed 004 (offset 0x22). */
+		/* MAC input from the PICCData on (offset 0x22). */
 		query = "?picc={macin}{picc}&cmac={mac}";
 		if (url == NULL)
 			url = "https://werkstattwaedi.ch/tag";
@@ -76,7 +67,9 @@ ntag424_prov_preset(const char *name, const char *url,
 		return NTAG424_ERR_NOT_FOUND;
 	if (url == NULL || !base_url_ok(url))
 		return NTAG424_ERR_ARG;
+	keys_default(plan);
 	snprintf(plan->name, sizeof(plan->name), "%s", name);
+	snprintf(plan->cohort, sizeof(plan->cohort), "%s", name);
 	n = snprintf(plan->tmpl, sizeof(plan->tmpl), "%s%s", url, query);
 	if (n < 0 || (size_t)n >= sizeof(plan->tmpl))
 		return NTAG424_ERR_ARG;
@@ -84,10 +77,28 @@ ntag424_prov_preset(const char *name, const char *url,
 }
 
 int
+ntag424_prov_cohort_name(const char *tmpl, char *name, size_t cap)
+{
+	uint8_t		md[EVP_MAX_MD_SIZE];
+	char		hex[17];
+	size_t		mdlen = 0;
+
+	if (tmpl == NULL || name == NULL || cap < 26)
+		return NTAG424_ERR_ARG;
+	if (EVP_Q_digest(NULL, "SHA256", NULL, tmpl, strlen(tmpl), md,
+	    &mdlen) != 1 || mdlen < 8)
+		return NTAG424_ERR_CRYPTO;
+	for (size_t i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	snprintf(name, cap, "template-%s", hex);
+	return NTAG424_OK;
+}
+
+int
 ntag424_prov_custom(const char *tmpl, const ntag424_template_opts_t *opts,
     ntag424_prov_plan_t *plan)
 {
-	int n;
+	int n, r;
 
 	if (tmpl == NULL || plan == NULL)
 		return NTAG424_ERR_ARG;
@@ -100,7 +111,10 @@ ntag424_prov_custom(const char *tmpl, const ntag424_template_opts_t *opts,
 	n = snprintf(plan->tmpl, sizeof(plan->tmpl), "%s", tmpl);
 	if (n < 0 || (size_t)n >= sizeof(plan->tmpl))
 		return NTAG424_ERR_ARG;
-	plan->key_mask = role_mask(&plan->opts);
+	if ((r = ntag424_prov_cohort_name(tmpl, plan->cohort,
+	    sizeof(plan->cohort))) != NTAG424_OK)
+		return r;
+	keys_default(plan);
 	return NTAG424_OK;
 }
 

@@ -78,6 +78,18 @@ steps_files(struct run *r, size_t ndef_len, bool auto_mode, bool sdm)
 	    "ChangeFileSettings (factory)", 1);
 }
 
+/* A fresh key for k: the cohort's shared key, or the tag's own. */
+static int
+new_key(struct run *r, uint8_t k)
+{
+	const ntag424_prov_plan_t	*plan = &r->p->plan;
+	const ntag424_prov_store_t	*ops = r->p->ops;
+
+	if ((plan->cohort_mask & (1u << k)) != 0)
+		return ops->cohort_key(r->p->ctx, plan->cohort, r->nkey[k]);
+	return ops->key_new(r->p->ctx, r->uid, k, r->nver[k], r->nkey[k]);
+}
+
 /* New keys: the pending one from an interrupted run, else a fresh one. */
 static int
 choose_keys(struct run *r)
@@ -102,8 +114,7 @@ choose_keys(struct run *r)
 			continue;	/* changed earlier in this run */
 		r->todo |= 1u << k;
 		r->nver[k] = new_version(r->known ? r->tag.generation : 0);
-		if (!r->p->dry_run && (rc = ops->key_new(r->p->ctx, r->uid, k,
-		    r->nver[k], r->nkey[k])) != NTAG424_OK)
+		if (!r->p->dry_run && (rc = new_key(r, k)) != NTAG424_OK)
 			return run_store_fail(r, "key source", rc, false);
 	}
 	return NTAG424_OK;
@@ -154,9 +165,15 @@ plan_provision(struct run *r)
 	int	rc;
 
 	step_read_state(r);
-	if ((rc = decide_provision(r)) != NTAG424_OK ||
-	    r->rep->found == NTAG424_PROV_FOUND_OURS)
+	if ((rc = decide_provision(r)) != NTAG424_OK)
 		return rc;
+	if (r->rep->found == NTAG424_PROV_FOUND_OURS) {
+		for (uint8_t k = 0; k < NKEYS; k++)
+			if ((r->p->plan.key_mask & r->read_mask &
+			    (1u << k)) != 0 && r->ver[k] == 0)
+				r->rep->factory_keys |= 1u << k;
+		return NTAG424_OK;
+	}
 	if ((rc = choose_keys(r)) != NTAG424_OK)
 		return rc;
 	r->files = (r->todo & 1u) != 0;
@@ -319,9 +336,12 @@ run_provision(struct run *r)
 		return rc;
 	if ((rc = phone_verify(r, role_key(r, plan->opts.meta_read),
 	    role_key(r, plan->opts.file_read))) != NTAG424_OK ||
-	    (rc = auth_key0(r, r->key[0], "verify")) != NTAG424_OK)
+	    (rc = auth_key0(r, r->key[0], "verify")) != NTAG424_OK ||
+	    (rc = finish(r, "provisioned", NTAG424_PROV_PROVISIONED)) !=
+	    NTAG424_OK)
 		return rc;
-	return finish(r, "provisioned", NTAG424_PROV_PROVISIONED);
+	/* Only now is the generation the verifier checks against final. */
+	return counter_used(r);
 }
 
 /* ---- reset ------------------------------------------------------------ */

@@ -17,18 +17,14 @@ _Static_assert((int)NTAG424_KS_CURRENT == NTAG424_PROV_CURRENT &&
     (int)NTAG424_KS_MAYBE == NTAG424_PROV_KEY_MAYBE, "key slots and states");
 
 int
-ksprov_init(struct ksprov *s, ntag424_ks_t *ks, int source,
-    const char *cohort, unsigned cohort_mask)
+ksprov_init(struct ksprov *s, ntag424_ks_t *ks, int source)
 {
 	if (s == NULL || ks == NULL || (source != NTAG424_KS_SRC_RANDOM &&
-	    source != NTAG424_KS_SRC_DIVERSIFIED) ||
-	    (cohort_mask != 0 && cohort == NULL))
+	    source != NTAG424_KS_SRC_DIVERSIFIED))
 		return NTAG424_ERR_ARG;
 	memset(s, 0, sizeof(*s));
 	s->ks = ks;
 	s->source = source;
-	s->cohort = cohort;
-	s->cohort_mask = cohort_mask;
 	return ntag424_ks_run_id_new(s->run_id) == 0 ? NTAG424_OK :
 	    NTAG424_ERR_CRYPTO;
 }
@@ -118,23 +114,28 @@ key_new(void *ctx, const uint8_t *uid, int keyno, uint8_t version,
 {
 	struct ksprov	*s = ctx;
 	uint8_t		 m[NTAG424_KS_KEY_LEN];
-	uint32_t	 v;
-	int		 created = 0, r;
+	int		 r;
 
 	if (keyno < 0 || keyno >= NTAG424_KS_NKEYS)
 		return NTAG424_ERR_ARG;
-	if ((s->cohort_mask & (1u << keyno)) != 0) {
-		r = ntag424_ks_cohort_latest(s->ks, s->cohort, key, &v,
-		    &created);
-		s->cohort_created |= created;
-		return r;
-	}
 	if (s->source == NTAG424_KS_SRC_RANDOM)
 		return random_bytes(key, NTAG424_KEY_LEN) == 0 ? NTAG424_OK :
 		    NTAG424_ERR_CRYPTO;
 	if ((r = master(s, m)) == NTAG424_OK)
 		r = ntag424_ks_diversify(m, uid, keyno, version, key);
 	wipe(m, sizeof(m));
+	return r;
+}
+
+static int
+cohort_key(void *ctx, const char *name, uint8_t key[NTAG424_KEY_LEN])
+{
+	struct ksprov	*s = ctx;
+	uint32_t	 v;
+	int		 created = 0, r;
+
+	r = ntag424_ks_cohort_latest(s->ks, name, key, &v, &created);
+	s->cohort_created |= created;
 	return r;
 }
 
@@ -196,9 +197,24 @@ errmsg(void *ctx)
 	return ntag424_ks_errmsg(s->ks);
 }
 
+/* A replay outcome is fine: a later counter already used this one up. */
+static int
+counter_used(void *ctx, const uint8_t *uid, uint32_t ctr)
+{
+	struct ksprov		*s = ctx;
+	struct ntag424_ks_tag	 kt;
+	int			 outcome = 0, r;
+
+	if ((r = ntag424_ks_tag_get(s->ks, uid, &kt)) != NTAG424_OK)
+		return r;
+	return ntag424_ks_counter_advance(s->ks, uid, kt.generation, ctr,
+	    &outcome);
+}
+
 static const ntag424_prov_store_t ops = {
 	tag_get, tag_begin, tag_status, key_get, key_new, key_intend,
-	key_sent, key_applied, key_abandon, journal, errmsg,
+	key_sent, key_applied, key_abandon, journal, errmsg, cohort_key,
+	counter_used,
 };
 
 const ntag424_prov_store_t *

@@ -7,10 +7,14 @@
  *   diversified  AN10922 from the keystore's latest master key, with
  *                ntag424_ks_diversify(): M = UID || KeyNo || KeyVersion
  *                || "provisio", KeyVersion the one the engine writes
- * Keys in cohort_mask come from the named cohort key instead (seed 004's
- * static SDM meta-read key 1), created on first use. Every key is also
- * stored sealed, so that a resume and the verifier read it back the same
- * way whatever its source.
+ * A plan's cohort keys (the SDM meta-read key by default) come from the
+ * named cohort key instead, the latest version, created on first use.
+ * Every key is also stored sealed as the tag's key, so that a resume and
+ * the verifier read it back the same way whatever its source.
+ *
+ * The counters of URLs the engine verified are stored with
+ * ntag424_ks_counter_advance() for the tag's generation, as the verifier
+ * stores the taps it accepts.
  */
 #ifndef PROVISIO_KSPROV_H
 #define PROVISIO_KSPROV_H
@@ -23,17 +27,14 @@
 struct ksprov {
 	ntag424_ks_t	*ks;		/* borrowed */
 	int		 source;	/* NTAG424_KS_SRC_RANDOM / _DIVERSIFIED */
-	const char	*cohort;	/* cohort key name, or NULL */
-	unsigned	 cohort_mask;	/* key numbers taken from it */
 	uint32_t	 master_version;	/* 0 until first needed */
 	int		 master_created;	/* 1: this run created it */
-	int		 cohort_created;
+	int		 cohort_created;	/* 1: this run created one */
 	char		 run_id[NTAG424_KS_RUN_ID_LEN + 1];
 };
 
 /* Fill s; ks is borrowed. NTAG424_OK, NTAG424_ERR_ARG or _CRYPTO. */
-int ksprov_init(struct ksprov *s, ntag424_ks_t *ks, int source,
-    const char *cohort, unsigned cohort_mask);
+int ksprov_init(struct ksprov *s, ntag424_ks_t *ks, int source);
 /* The operations to hand to ntag424_prov_set_store() with s as ctx. */
 const ntag424_prov_store_t *ksprov_ops(void);
 

@@ -54,7 +54,11 @@ delay after failed attempts (not ours: we never guess keys). The delay only \
 runs down while the tag is powered and asked: leave it on the reader, wait \
 about one minute and run the command again; never try other keys" \
     "$(echo "$out" | sed -n 2p)"
-same "91AD: two lines, nothing else" 2 "$(echo "$out" | wc -l)"
+# the plan's cohort key was made before the tag was asked: said so, once
+same "91AD: cohort key note" "ntag424: created cohort key game-coin (the SDM \
+meta-read key its tags share) in the keystore: back up the keystore with \
+'ntag424 keys export'" "$(echo "$out" | sed -n 3p)"
+same "91AD: three lines, nothing else" 3 "$(echo "$out" | wc -l)"
 same "91AD changed nothing on the tag" "$before" "$(tag_view)"
 out=$("$NTAG424" keys show 04AD0000000001 --db "$DB" --kek-file "$KEK" 2>&1)
 has "91AD: the tag stays pending" "$out" "pending"

@@ -35,9 +35,9 @@ has "diagnose factory" "$out" "state:        factory"
 has "KEK created message" "$out" "created a new key-encryption key in $KEK"
 out=$(nt provision --preset game-coin --url $URL --dry-run 2>&1) ||
     fail "dry run: $out"
-has "dry run plan" "$out" "total                                      18 C-APDUs"
+has "dry run plan" "$out" "total                                      22 C-APDUs"
 out=$(nt provision --preset game-coin --url $URL 2>&1) || fail "provision: $out"
-has "provisioned" "$out" "tag 04A1B2C3D4E5F6: provisioned (factory; 18 C-APDUs"
+has "provisioned" "$out" "tag 04A1B2C3D4E5F6: provisioned (factory; 22 C-APDUs"
 has "no failed auth" "$out" "0 failed authentications"
 out=$(nt provision --preset game-coin --url $URL 2>&1) || fail "again: $out"
 has "second provision is a no-op" "$out" "already provisioned, nothing changed"
@@ -103,7 +103,7 @@ has "check after reset" "$out" "not provisioned"
 
 # ---- torn provision through the real stack, then resumed ----------------
 rig_remove_tag || fail "remove a"
-rig_emulate "$RIG_DIR/a.state" --tear-at 14 --tear-when after ||
+rig_emulate "$RIG_DIR/a.state" --tear-at 16 --tear-when after ||
     fail "emulate torn"
 out=$(nt provision --preset game-coin --url $URL 2>&1) &&
     fail "torn provision succeeded"
@@ -144,7 +144,7 @@ wait_line() {	# wait_line FILE TEXT
 		sleep 0.1
 	done
 }
-rig_emulate "$RIG_DIR/b1.state" --uid 04B10000000001 --tear-at 13 \
+rig_emulate "$RIG_DIR/b1.state" --uid 04B10000000001 --tear-at 15 \
     --tear-when before || fail "emulate b1"
 wait_line "$RIG_DIR/batch.err" "tag 04B10000000001: ChangeKey"
 rig_wait_tag || fail "b1 did not leave"

@@ -58,10 +58,8 @@ open_ks(const char *db)
 }
 
 static void
-attach_ks(struct fx *f, const char *db, const char *preset, int source)
+attach_ks(struct fx *f, const char *db, int source)
 {
-	bool sc = preset != NULL && strcmp(preset, "self-checkout") == 0;
-
 	if (db != NULL)
 		snprintf(f->db, sizeof(f->db), "%s", db);
 	else if (main_db[0] != '\0')
@@ -69,8 +67,7 @@ attach_ks(struct fx *f, const char *db, const char *preset, int source)
 	else
 		snprintf(f->db, sizeof(f->db), "%s/ks%d.db", tmp, ++serial);
 	f->ks = open_ks(f->db);
-	if (ksprov_init(&f->sp, f->ks, source, sc ? "self-checkout" : NULL,
-	    sc ? 1u << 1 : 0) != NTAG424_OK ||
+	if (ksprov_init(&f->sp, f->ks, source) != NTAG424_OK ||
 	    ntag424_prov_set_store(f->p, ksprov_ops(), &f->sp) != NTAG424_OK)
 		abort();
 }
@@ -86,7 +83,7 @@ fx_init(struct fx *f, const char *db, const char *preset, int source)
 	    (f->dev = ntag424_dev_new()) == NULL ||
 	    ntag424_emu_attach(f->dev, f->emu) != NTAG424_OK)
 		abort();
-	attach_ks(f, db, preset, source);
+	attach_ks(f, db, source);
 	if (preset != NULL) {
 		if (ntag424_prov_preset(preset, strcmp(preset,
 		    "game-coin") == 0 ? "https://coins.example/c" : NULL,
@@ -100,7 +97,7 @@ void
 fx_switch_ks(struct fx *f, const char *db)
 {
 	ntag424_ks_free(&f->ks);
-	attach_ks(f, db, NULL, NTAG424_KS_SRC_RANDOM);
+	attach_ks(f, db, NTAG424_KS_SRC_RANDOM);
 }
 
 void

@@ -44,8 +44,9 @@ auths_in() {		# auths_in JSON: the report's failed authentications
 
 # The tag and the keystore agree: the keystore is in state $1, holds only
 # applied current keys whose versions are the tag's (zero for factory, not
-# zero for provisioned), and every key it does not hold is at version 00 on
-# the tag. For factory, the file settings are also a fresh tag's.
+# zero for provisioned; all five keys for provisioned), and every key it
+# does not hold is at version 00 on the tag. For factory, the file settings
+# are also a fresh tag's.
 agrees() {
 	_info=$("$NTAG424" info --reader "$reader" --json 2>"$C/info.err") || {
 		why="info: $(cat "$C/info.err")"; return 1; }
@@ -57,6 +58,7 @@ agrees() {
 		($k.keys | map(.keyno)) as $held
 		| $k.status == $want
 		and ($held | length) > 0
+		and ($want == "factory" or ($held | length) == 5)
 		and all($k.keys[]; .slot == "current" and .state == "applied"
 		    and .version == $t.key_versions[.keyno]
 		    and ((.version == 0) == ($want == "factory")))

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "common/prim.h"
 #include "fixture.h"
 #include "test.h"
@@ -54,28 +56,38 @@ game_coin_random(void)
 	struct fx	f;
 	uint8_t		ver[5];
 
+	const emu_persist_t	*ep;
+	uint8_t			 cohort[16];
+	uint32_t		 v;
+
 	fx_init(&f, db, "game-coin", NTAG424_KS_SRC_RANDOM);
 	EXPECT(&f, NTAG424_OK, fx_provision(&f));
 	CHECK_INT(NTAG424_PROV_FOUND_FACTORY, f.rep.found);
 	CHECK(f.rep.changed);
 	CHECK_INT(0, f.rep.failed_auths);
-	/* select 1, GetVersion 3, GetKeyVersion 0/1/3 3, auth 2, NDEF 2,
-	 * ChangeFileSettings 1, ChangeKey 3, ReadData 1, auth 2 */
-	CHECK_INT(18, f.rep.apdus);
+	/* select 1, GetVersion 3, GetKeyVersion 0..4 5, auth 2, NDEF 2,
+	 * ChangeFileSettings 1, ChangeKey 1..4, 0 5, ReadData 1, auth 2 */
+	CHECK_INT(22, f.rep.apdus);
 	CHECK_INT(f.rep.planned_apdus, f.rep.apdus);
 	CHECK(fx_agrees(&f, NTAG424_KS_PROVISIONED));
 	tag_keys(&f, ver);
-	CHECK_INT(1, ver[0]);
-	CHECK_INT(1, ver[1]);
-	CHECK_INT(0, ver[2]);
-	CHECK_INT(1, ver[3]);
-	CHECK_INT(0, ver[4]);
+	for (int k = 0; k < 5; k++)	/* all five keys changed */
+		CHECK_INT(1, ver[k]);
 	CHECK(strncmp(f.rep.url, "https://coins.example/c?picc=", 29) == 0);
 	CHECK_INT(1, f.rep.read_ctr);
+	ep = emu_persist_const(f.emu);
 	/* random keys: not zero, not equal to each other */
-	CHECK(memcmp(emu_persist_const(f.emu)->key[0], zero16, 16) != 0);
-	CHECK(memcmp(emu_persist_const(f.emu)->key[0],
-	    emu_persist_const(f.emu)->key[1], 16) != 0);
+	for (int k = 0; k < 5; k++) {
+		CHECK(memcmp(ep->key[k], zero16, 16) != 0);
+		for (int j = 0; j < k; j++)
+			CHECK(memcmp(ep->key[j], ep->key[k], 16) != 0);
+	}
+	/* key 1 (SDM meta-read) is the game-coin cohort's key */
+	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_get(f.ks, "game-coin", 0,
+	    cohort, &v));
+	CHECK_INT(1, v);
+	CHECK_BYTES(cohort, ep->key[1], 16);
+	wipe(cohort, sizeof(cohort));
 	fx_free(&f);
 }
 
@@ -160,9 +172,9 @@ self_checkout_diversified(void)
 	CHECK(fx_agrees(&f, NTAG424_KS_PROVISIONED));
 	ep = emu_persist_const(f.emu);
 	nf = &ep->file[1];
-	/* seed 004: SDM on, Plain; AccessRights E0 E0; SDMAccessRights FE 13 */
+	/* SDM on, Plain; AccessRights 00 E0 (write: key 0 only); SDM FE 13 */
 	CHECK_INT(0x40, nf->option);
-	CHECK_INT(0xE0E0, nf->ar);
+	CHECK_INT(0xE000, nf->ar);
 	CHECK_INT(0xC1, nf->sdm_options);
 	CHECK_INT(0x13FE, nf->sdm_ar);	/* FE 13 on the wire */
 	CHECK_INT(0x22, nf->picc_off);
@@ -265,8 +277,8 @@ dry_run_sends_no_change(void)
 	CHECK_INT(0, emu_take_changed(f.emu));
 	CHECK(!f.rep.changed);
 	planned = f.rep.planned_apdus;
-	CHECK_INT(18, planned);
-	CHECK_INT(7, f.rep.apdus);	/* only the reads were sent */
+	CHECK_INT(22, planned);
+	CHECK_INT(9, f.rep.apdus);	/* only the reads were sent */
 	ntag424_prov_set_dry_run(f.p, false);
 	EXPECT(&f, NTAG424_OK, fx_provision(&f));
 	CHECK_INT(planned, f.rep.apdus);
@@ -351,6 +363,250 @@ partial_other_template_refused(void)
 	fx_free(&f);
 }
 
+/* A plan for f's tag: preset, or a template string of one's own. */
+static void
+set_plan(struct fx *f, const char *preset, const char *tmpl,
+    void (*change)(ntag424_prov_plan_t *))
+{
+	ntag424_prov_plan_t plan;
+
+	if (tmpl != NULL)
+		CHECK_INT(NTAG424_OK, ntag424_prov_custom(tmpl, NULL, &plan));
+	else
+		CHECK_INT(NTAG424_OK, ntag424_prov_preset(preset,
+		    strcmp(preset, "game-coin") == 0 ?
+		    "https://coins.example/c" : NULL, &plan));
+	if (change != NULL)
+		change(&plan);
+	CHECK_INT(NTAG424_OK, ntag424_prov_set_plan(f->p, &plan));
+}
+
+static void
+free_read_write(ntag424_prov_plan_t *plan)
+{
+	plan->opts.access.read_write = NTAG424_AR_FREE;
+}
+
+/*
+ * A phone with no key writes the NDEF file (native WriteData, and
+ * ISOUpdateBinary as NFC writer apps do); sw: both status words.
+ */
+static void
+plain_writes(struct fx *f, int sw[2])
+{
+	const uint8_t evil[] = { 0x00, 0x05, 'e', 'v', 'i', 'l', '!' };
+
+	fx_represent(f);
+	sw[0] = ntag424_select_application(f->dev);
+	if (sw[0] == NTAG424_OK)
+		sw[0] = ntag424_data_write(f->dev, NTAG424_FILE_NDEF,
+		    NTAG424_COMM_PLAIN, 0, evil, sizeof(evil));
+	fx_represent(f);
+	sw[1] = ntag424_select_application(f->dev);
+	if (sw[1] == NTAG424_OK)
+		sw[1] = ntag424_select_file(f->dev, NTAG424_FID_NDEF);
+	if (sw[1] == NTAG424_OK)
+		sw[1] = ntag424_iso_update_binary(f->dev, 0, evil, sizeof(evil));
+	fx_represent(f);
+}
+
+/* Every preset and a template: only key 0 may write the NDEF file. */
+static void
+ndef_write_needs_key0(void)
+{
+	static const char *const presets[] = { "game-coin", "self-checkout",
+	    NULL };
+	struct fx	f;
+	uint8_t		before[NTAG424_NDEF_FILE_SIZE];
+	int		sw[2];
+
+	for (int i = 0; i < 3; i++) {
+		fx_init(&f, db, "game-coin", NTAG424_KS_SRC_RANDOM);
+		set_plan(&f, presets[i] != NULL ? presets[i] : "game-coin",
+		    presets[i] != NULL ? NULL :
+		    "https://t.example/x?p={picc}&m={mac}", NULL);
+		EXPECT(&f, NTAG424_OK, fx_provision(&f));
+		memcpy(before, emu_persist_const(f.emu)->file[1].data,
+		    sizeof(before));
+		plain_writes(&f, sw);
+		CHECK_INT(0x91AE, sw[0]);	/* authentication error */
+		CHECK_INT(0x6982, sw[1]);	/* security status */
+		CHECK_BYTES(before, emu_persist_const(f.emu)->file[1].data,
+		    sizeof(before));
+		EXPECT(&f, NTAG424_OK, fx_check(&f));
+		fx_free(&f);
+	}
+	/* The explicit free ReadWrite right (E0 E0): anyone rewrites it. */
+	fx_init(&f, db, "self-checkout", NTAG424_KS_SRC_DIVERSIFIED);
+	set_plan(&f, "self-checkout", NULL, free_read_write);
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK_INT(0xE0E0, emu_persist_const(f.emu)->file[1].ar);
+	plain_writes(&f, sw);
+	CHECK_INT(NTAG424_OK, sw[0]);
+	CHECK_INT(NTAG424_OK, sw[1]);
+	fx_free(&f);
+}
+
+static void
+per_tag_meta(ntag424_prov_plan_t *plan)
+{
+	plan->cohort_mask = 0;
+}
+
+/* Two tags of one preset share key 1 (the cohort's) and nothing else. */
+static void
+cohort_meta_key_shared(void)
+{
+	struct fx	a, b;
+	const uint8_t	*ka, *kb;
+	char		dbfile[600];
+
+	snprintf(dbfile, sizeof(dbfile), "%s/cohort.db", fx_tmp());
+	fx_init(&a, db != NULL ? db : dbfile, "game-coin",
+	    NTAG424_KS_SRC_DIVERSIFIED);
+	fx_init(&b, db != NULL ? db : dbfile, "game-coin",
+	    NTAG424_KS_SRC_DIVERSIFIED);
+	EXPECT(&a, NTAG424_OK, fx_provision(&a));
+	EXPECT(&b, NTAG424_OK, fx_provision(&b));
+	if (db == NULL)		/* a fresh keystore: the first tag made it */
+		CHECK(a.sp.cohort_created && !b.sp.cohort_created);
+	for (int k = 0; k < 5; k++) {
+		ka = emu_persist_const(a.emu)->key[k];
+		kb = emu_persist_const(b.emu)->key[k];
+		CHECK(memcmp(ka, zero16, 16) != 0);
+		CHECK((memcmp(ka, kb, 16) == 0) == (k == 1));
+	}
+	EXPECT(&a, NTAG424_OK, fx_check(&a));
+	EXPECT(&b, NTAG424_OK, fx_check(&b));
+	/* --meta-key per-tag: key 1 is the tag's own */
+	EXPECT(&b, NTAG424_OK, fx_reset(&b));
+	set_plan(&b, "game-coin", NULL, per_tag_meta);
+	EXPECT(&b, NTAG424_OK, fx_provision(&b));
+	CHECK(memcmp(emu_persist_const(a.emu)->key[1],
+	    emu_persist_const(b.emu)->key[1], 16) != 0);
+	EXPECT(&b, NTAG424_OK, fx_check(&b));
+	fx_free(&b);
+	fx_free(&a);
+}
+
+/* The default cohort of a template, and roles a cohort key may not have. */
+static void
+template_cohort_rules(void)
+{
+	static const char	 tmpl[] = "https://t.example/x?p={picc}&m={mac}";
+	ntag424_template_opts_t	 o;
+	ntag424_prov_plan_t	 plan;
+	ntag424_prov_t		*p = ntag424_prov_new();
+	uint8_t			 md[32];
+	char			 want[32];
+	unsigned		 mdlen = 0;
+
+	CHECK(p != NULL);
+	CHECK_INT(NTAG424_OK, ntag424_prov_custom(tmpl, NULL, &plan));
+	CHECK_INT(0x1F, plan.key_mask);
+	CHECK_INT(1u << 1, plan.cohort_mask);
+	/* "template-" and SHA-256(tmpl)'s first 8 bytes in lower-case hex */
+	CHECK_INT(1, EVP_Digest(tmpl, strlen(tmpl), md, &mdlen, EVP_sha256(),
+	    NULL));
+	snprintf(want, sizeof(want), "template-%02x%02x%02x%02x%02x%02x%02x"
+	    "%02x", md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7]);
+	CHECK(strcmp(plan.cohort, want) == 0);
+	CHECK_INT(NTAG424_OK, ntag424_prov_set_plan(p, &plan));
+	/* a shared key with the MAC role, or a write right: refused */
+	ntag424_template_opts_init(&o);
+	o.file_read = 1;
+	CHECK_INT(NTAG424_OK, ntag424_prov_custom(tmpl, &o, &plan));
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_prov_set_plan(p, &plan));
+	plan.cohort_mask = 0;
+	CHECK_INT(NTAG424_OK, ntag424_prov_set_plan(p, &plan));
+	ntag424_template_opts_init(&o);
+	o.access.write = 1;
+	CHECK_INT(NTAG424_OK, ntag424_prov_custom(tmpl, &o, &plan));
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_prov_set_plan(p, &plan));
+	plan.cohort[0] = '\0';
+	plan.cohort_mask = 1u << 1;
+	o.access.write = 0;
+	plan.opts = o;
+	CHECK_INT(NTAG424_ERR_ARG, ntag424_prov_set_plan(p, &plan));
+	ntag424_prov_free(&p);
+}
+
+/* What the verifier answers a URL with this counter: ADVANCED or REPLAY. */
+static int
+verifier_takes(struct fx *f, uint32_t ctr)
+{
+	struct ntag424_ks_tag		t;
+	struct ntag424_ks_advance	a;
+
+	memset(&a, 0, sizeof(a));
+	memcpy(a.uid, emu_persist_const(f->emu)->uid, 7);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(f->ks, a.uid, &t));
+	a.generation = t.generation;
+	a.ctr = ctr;
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(f->ks, &a, 1));
+	return a.outcome;
+}
+
+static void
+old_layout(ntag424_prov_plan_t *plan)
+{
+	plan->key_mask = 1u << 0 | 1u << 1 | 1u << 3;
+	plan->cohort_mask = 0;
+}
+
+/* A tag of an older layout (keys 2 and 4 at zero) is named, not touched. */
+static void
+older_layout_reported(void)
+{
+	struct fx f;
+
+	fx_init(&f, db, "game-coin", NTAG424_KS_SRC_RANDOM);
+	set_plan(&f, "game-coin", NULL, old_layout);
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK_INT(0, f.rep.factory_keys);
+	set_plan(&f, "game-coin", NULL, NULL);
+	(void)emu_take_changed(f.emu);
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK_INT(NTAG424_PROV_FOUND_OURS, f.rep.found);
+	CHECK_INT(1u << 2 | 1u << 4, f.rep.factory_keys);
+	CHECK_INT(0, emu_take_changed(f.emu));
+	/* reset and provision again: five keys */
+	EXPECT(&f, NTAG424_OK, fx_reset(&f));
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	for (int k = 0; k < 5; k++)
+		CHECK_INT(2, emu_persist_const(f.emu)->key_ver[k]);
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK_INT(0, f.rep.factory_keys);
+	fx_free(&f);
+}
+
+/* The URLs provision and check verified are used up at once. */
+static void
+verified_counters_used(void)
+{
+	struct fx	f;
+	uint32_t	ctr = 0;
+
+	fx_init(&f, db, "game-coin", NTAG424_KS_SRC_RANDOM);
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK_INT(1, f.rep.read_ctr);
+	CHECK(f.rep.ctr_used);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(f.ks,
+	    emu_persist_const(f.emu)->uid, 1, &ctr));
+	CHECK_INT(1, ctr);
+	CHECK_INT(NTAG424_KS_REPLAY, verifier_takes(&f, 1));
+	EXPECT(&f, NTAG424_OK, fx_check(&f));
+	CHECK_INT(2, f.rep.read_ctr);
+	CHECK(f.rep.ctr_used);
+	CHECK_INT(NTAG424_KS_REPLAY, verifier_takes(&f, 2));
+	/* a URL nobody verified (counter 3, a tap) is still fresh */
+	CHECK_INT(NTAG424_KS_ADVANCED, verifier_takes(&f, 3));
+	/* a tag that is already provisioned: nothing read, nothing used */
+	EXPECT(&f, NTAG424_OK, fx_provision(&f));
+	CHECK(!f.rep.ctr_used);
+	fx_free(&f);
+}
+
 static void
 presets_and_ndef_url(void)
 {
@@ -398,6 +654,11 @@ main(int argc, char **argv)
 	RUN(auth_delay_stops);
 	RUN(wrong_key_one_failed_auth);
 	RUN(partial_other_template_refused);
+	RUN(ndef_write_needs_key0);
+	RUN(cohort_meta_key_shared);
+	RUN(template_cohort_rules);
+	RUN(verified_counters_used);
+	RUN(older_layout_reported);
 	fx_teardown();
 	return test_summary();
 }

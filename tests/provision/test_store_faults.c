@@ -83,6 +83,20 @@ f_key_new(void *c, const uint8_t *u, int k, uint8_t v, uint8_t *key)
 	return real->key_new(c, u, k, v, key);
 }
 
+static int
+f_cohort_key(void *c, const char *name, uint8_t *key)
+{
+	return gate() != NTAG424_OK ? NTAG424_ERR_STORE :
+	    real->cohort_key(c, name, key);
+}
+
+static int
+f_counter_used(void *c, const uint8_t *u, uint32_t ctr)
+{
+	return gate() != NTAG424_OK ? NTAG424_ERR_STORE :
+	    real->counter_used(c, u, ctr);
+}
+
 static const char *
 f_errmsg(void *c)
 {
@@ -93,6 +107,7 @@ f_errmsg(void *c)
 static const ntag424_prov_store_t faulty = {
 	f_tag_get, f_tag_begin, f_tag_status, f_key_get, f_key_new, f_intend,
 	f_key_sent, f_key_applied, f_key_abandon, f_journal, f_errmsg,
+	f_cohort_key, f_counter_used,
 };
 
 /* A game coin with the faulty store, provisioned first for a reset. */
@@ -215,6 +230,48 @@ locked_database(void)
 	fx_free(&f);
 }
 
+/*
+ * The last write of a provision records the verified URL's counter. When
+ * it fails, the tag is provisioned but the URL is not used up: the run
+ * says so, and a check, whose newer counter is recorded, retires it.
+ */
+static void
+counter_write_fails(void)
+{
+	struct fx	f;
+	unsigned long	total;
+	uint32_t	ctr = 0;
+	int		r;
+
+	prepare(&f, 0);
+	fail_at = 0;
+	CHECK_INT(NTAG424_OK, fx_provision(&f));
+	total = writes;
+	fx_free(&f);
+	prepare(&f, 0);
+	fail_at = total;
+	CHECK_INT(NTAG424_ERR_STORE, fx_provision(&f));
+	fail_at = 0;
+	CHECK(!f.rep.ctr_used);
+	CHECK(strcmp(f.rep.step, "counter") == 0);
+	CHECK(strcmp(f.rep.message, "keystore: disk I/O error (injected) "
+	    "(NTAG424_ERR_STORE)") == 0);
+	CHECK(strstr(f.rep.hint, "the URL read to verify it (counter 1) is "
+	    "not marked used") != NULL);
+	CHECK(fx_agrees(&f, NTAG424_KS_PROVISIONED));
+	/* no counter stored, or one below the URL's (a row made at 0) */
+	r = ntag424_ks_counter_get(f.ks, emu_persist_const(f.emu)->uid, 1,
+	    &ctr);
+	CHECK(r == NTAG424_ERR_NOT_FOUND || (r == NTAG424_OK && ctr < 1));
+	fx_represent(&f);
+	CHECK_INT(NTAG424_OK, fx_check(&f));
+	CHECK(f.rep.ctr_used);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(f.ks,
+	    emu_persist_const(f.emu)->uid, 1, &ctr));
+	CHECK_INT(2, ctr);
+	fx_free(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -223,6 +280,7 @@ main(int argc, char **argv)
 	RUN(store_fails_provision);
 	RUN(store_fails_reset);
 	RUN(locked_database);
+	RUN(counter_write_fails);
 	fx_teardown();
 	return test_summary();
 }

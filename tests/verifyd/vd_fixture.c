@@ -401,8 +401,7 @@ engine(const char *db, const char *kek, const char *preset,
 	    "https://coins.example/c", &plan));
 	check("plan", ntag424_prov_set_plan(p, &plan));
 	check("store", ksprov_init(&sp, ks, sc ? NTAG424_KS_SRC_DIVERSIFIED :
-	    NTAG424_KS_SRC_RANDOM, sc ? "self-checkout" : NULL,
-	    sc ? 1u << 1 : 0));
+	    NTAG424_KS_SRC_RANDOM));
 	check("store", ntag424_prov_set_store(p, ksprov_ops(), &sp));
 	memset(&rep, 0, sizeof(rep));
 	r = strcmp(what, "reset") == 0 ? ntag424_prov_reset(p, dev, &rep) :

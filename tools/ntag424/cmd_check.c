@@ -12,7 +12,8 @@ static const char usage_text[] =
     "Read the tag's NDEF in plain without authenticating, as a phone\n"
     "does, verify its SUN URL with the keys in the keystore, then\n"
     "authenticate once with the stored key 0. Changes nothing but the\n"
-    "tag's read counter.\n";
+    "tag's read counter, and records that counter as used in the\n"
+    "keystore: the verifier answers the URL printed here 'replay'.\n";
 
 int
 cmd_check(int argc, char **argv)

@@ -11,12 +11,15 @@
 
 static const char usage_text[] =
     "usage: ntag424 diagnose [--preset NAME [--url URL] | --template T]\n"
+    "                        [--keys K] [--cohort NAME] [--meta-key M]\n"
+    "                        [--anyone-can-write]\n"
     "                        [--reader NAME] [--db DB] [--kek-file F] "
     "[--json]\n"
     "\n"
     "Read the tag's state without authenticating (UID, key versions),\n"
     "compare it with the keystore and print what provision (with the\n"
-    "given preset or template) and reset would do. Changes nothing.\n";
+    "given preset, template and key options, as ntag424 provision takes\n"
+    "them) and reset would do. Changes nothing.\n";
 
 static void
 print_state(const ntag424_prov_report_t *rep, int st_known)

@@ -14,20 +14,31 @@
 
 static const char usage_text[] =
     "usage: ntag424 provision --preset NAME [--url URL] | --template T\n"
-    "                         [--keys random|diversified] [--reader NAME]\n"
-    "                         [--db DB] [--kek-file F] [--dry-run] "
-    "[--json]\n"
-    "                         [--batch [--count N] [--timeout SECS]] "
-    "[--trace]\n"
+    "                         [--keys random|diversified] [--cohort NAME]\n"
+    "                         [--meta-key cohort|per-tag] "
+    "[--anyone-can-write]\n"
+    "                         [--reader NAME] [--db DB] [--kek-file F]\n"
+    "                         [--dry-run] [--json] "
+    "[--batch [--count N] [--timeout SECS]]\n"
+    "                         [--trace]\n"
     "\n"
-    "Give the tag on the reader its own keys, its NDEF URL template and\n"
+    "Give the tag on the reader new keys 0..4, its NDEF URL template and\n"
     "SDM, in an order that survives the tag being pulled away at any\n"
     "moment: run the same command again to finish an interrupted tag.\n"
-    "Presets: game-coin (needs --url; new keys 0, 1, 3; random keys by\n"
-    "default), self-checkout (seed 004 layout; keys 0..4 diversified,\n"
-    "key 1 a static cohort key). --dry-run prints the plan and its\n"
-    "C-APDU count and changes nothing. --batch provisions tag after tag\n"
-    "until interrupted (Ctrl-C finishes the current tag) or --count N.\n";
+    "Presets: game-coin (needs --url; random keys by default),\n"
+    "self-checkout (88-byte NDEF; diversified keys by default).\n"
+    "Anyone may read the NDEF file; only key 0 may write it.\n"
+    "  --cohort NAME   the SDM meta-read key (key 1) is the key of this\n"
+    "                  cohort, shared by its tags (default: the preset's\n"
+    "                  name, or template-<16 hex digits of SHA-256 of T>)\n"
+    "  --meta-key per-tag  every tag its own meta-read key instead; the\n"
+    "                  verifier must then try every such key on each tap\n"
+    "  --anyone-can-write  leave the NDEF file's ReadWrite right free\n"
+    "                  (AccessRights E0 E0): anyone can rewrite the URL\n"
+    "The URL read to verify the tag is recorded as used: the verifier\n"
+    "answers it 'replay'. --dry-run prints the plan and its C-APDU count\n"
+    "and changes nothing. --batch provisions tag after tag until\n"
+    "interrupted (Ctrl-C finishes the current tag) or --count N.\n";
 
 static volatile sig_atomic_t stop;
 

@@ -2,6 +2,7 @@
  * ntag424 tap: read the NDEF once the way a phone does (ISO select of
  * the NDEF application and file, ISOReadBinary of NLEN, then the
  * message) and print the URL. Every tap advances the tag's SDM counter.
+ * Nothing is verified or recorded, so the URL stays a fresh first tap.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,7 +16,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: ntag424 tap [--reader NAME] [--json]\n\n"
-	    "Read the tag's NDEF URL as a phone does and print it.\n");
+	    "Read the tag's NDEF URL as a phone does and print it, without\n"
+	    "verifying it and without a keystore. The URL stays fresh: the\n"
+	    "verifier accepts it once, as a genuine first tap ('check',\n"
+	    "'provision' and 'sun verify --uid' use up the URLs they verify).\n"
+	    "Each tap advances the tag's SDM read counter.\n");
 }
 
 static int

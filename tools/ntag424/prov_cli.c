@@ -38,6 +38,9 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		{ "template", required_argument, NULL, 't' },
 		{ "url", required_argument, NULL, 'u' },
 		{ "keys", required_argument, NULL, 'k' },
+		{ "cohort", required_argument, NULL, 'C' },
+		{ "meta-key", required_argument, NULL, 'M' },
+		{ "anyone-can-write", no_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -62,6 +65,9 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		case 't': o->tmpl = optarg; break;
 		case 'u': o->url = optarg; break;
 		case 'k': o->keys = optarg; break;
+		case 'C': o->cohort = optarg; break;
+		case 'M': o->meta_key = optarg; break;
+		case 'W': o->anyone_write = 1; break;
 		case 'j': o->json = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'b': o->batch = 1; break;
@@ -91,6 +97,43 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 	return -1;
 }
 
+/* --cohort, --meta-key and --anyone-can-write on top of a plan. */
+static int
+plan_keys(const struct prov_opts *o, ntag424_prov_plan_t *plan)
+{
+	int n;
+
+	if (o->meta_key != NULL && strcmp(o->meta_key, "per-tag") == 0) {
+		if (o->cohort != NULL) {
+			fprintf(stderr, "ntag424 %s: --cohort names the shared "
+			    "meta-read key; --meta-key per-tag has none\n",
+			    o->cmd);
+			return EXIT_USAGE;
+		}
+		plan->cohort_mask = 0;
+	} else if (o->meta_key != NULL && strcmp(o->meta_key, "cohort") != 0) {
+		fprintf(stderr, "ntag424 %s: --meta-key is cohort or per-tag\n",
+		    o->cmd);
+		return EXIT_USAGE;
+	}
+	if (o->cohort != NULL) {
+		n = snprintf(plan->cohort, sizeof(plan->cohort), "%s", o->cohort);
+		if (n <= 0 || (size_t)n >= sizeof(plan->cohort)) {
+			fprintf(stderr, "ntag424 %s: --cohort wants 1 to %d "
+			    "characters\n", o->cmd, NTAG424_PROV_NAME_MAX);
+			return EXIT_USAGE;
+		}
+	}
+	if (o->anyone_write) {
+		plan->opts.access.read_write = NTAG424_AR_FREE;
+		fprintf(stderr, "ntag424 %s: warning: --anyone-can-write: the "
+		    "NDEF file's ReadWrite right is free (AccessRights E0 E0): "
+		    "anyone with a phone can rewrite the URL, host included, "
+		    "while its SUN data stays valid\n", o->cmd);
+	}
+	return 0;
+}
+
 static int
 plan_from(const struct prov_opts *o, ntag424_prov_plan_t *plan)
 {
@@ -118,7 +161,7 @@ plan_from(const struct prov_opts *o, ntag424_prov_plan_t *plan)
 		    "or spaces");
 		return EXIT_USAGE;
 	}
-	return 0;
+	return plan_keys(o, plan);
 }
 
 static int
@@ -167,24 +210,31 @@ int
 prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 {
 	ntag424_prov_plan_t	plan;
-	bool			sc = o->preset != NULL &&
-	    strcmp(o->preset, "self-checkout") == 0;
 	int			source, st;
 
 	memset(c, 0, sizeof(*c));
+	memset(&plan, 0, sizeof(plan));
 	if ((need_plan && (st = plan_from(o, &plan)) != 0) ||
 	    (st = source_from(o, &source)) != 0 || (st = open_ks(c, o)) != 0)
 		return st;
 	if ((c->p = ntag424_prov_new()) == NULL ||
-	    ksprov_init(&c->sp, c->ks, source, sc ? "self-checkout" : NULL,
-	    sc ? 1u << 1 : 0) != NTAG424_OK ||
+	    ksprov_init(&c->sp, c->ks, source) != NTAG424_OK ||
 	    ntag424_prov_set_store(c->p, ksprov_ops(), &c->sp) != NTAG424_OK) {
 		fprintf(stderr, "ntag424 %s: out of memory\n", o->cmd);
 		return 1;
 	}
-	if (need_plan && ntag424_prov_set_plan(c->p, &plan) != NTAG424_OK) {
-		fprintf(stderr, "ntag424 %s: template: %s\n", o->cmd,
-		    ntag424_prov_plan_error(c->p));
+	snprintf(c->cohort, sizeof(c->cohort), "%s", plan.cohort);
+	if (need_plan && (st = ntag424_prov_set_plan(c->p, &plan)) !=
+	    NTAG424_OK) {
+		if (st == NTAG424_ERR_TEMPLATE)
+			fprintf(stderr, "ntag424 %s: template: %s\n", o->cmd,
+			    ntag424_prov_plan_error(c->p));
+		else
+			fprintf(stderr, "ntag424 %s: the SDM meta-read key "
+			    "shares its key number with another role (key 0, "
+			    "the file-read or counter key, or an access "
+			    "right): a cohort key there would be every tag's; "
+			    "use --meta-key per-tag\n", o->cmd);
 		return EXIT_USAGE;
 	}
 	ntag424_prov_set_dry_run(c->p, o->dry_run != 0);
@@ -194,6 +244,10 @@ prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 void
 prov_ctx_close(struct prov_ctx *c)
 {
+	if (c->sp.cohort_created)
+		fprintf(stderr, "ntag424: created cohort key %s (the SDM "
+		    "meta-read key its tags share) in the keystore: back up "
+		    "the keystore with 'ntag424 keys export'\n", c->cohort);
 	if (c->sp.master_created)
 		fprintf(stderr, "ntag424: created master key version %u in the "
 		    "keystore (diversified keys): back up the keystore with "
@@ -236,6 +290,8 @@ print_json(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 		}
 	json_object_set_new(j, "key_versions", kv);
 	json_object_set_new(j, "changed", json_boolean(rep->changed));
+	json_object_set_new(j, "factory_keys",
+	    json_integer(rep->factory_keys));
 	json_object_set_new(j, "resumed", json_boolean(rep->resumed));
 	json_object_set_new(j, "apdus", json_integer((json_int_t)rep->apdus));
 	json_object_set_new(j, "bytes", json_integer((json_int_t)rep->bytes));
@@ -271,6 +327,21 @@ print_json(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 	json_decref(j);
 }
 
+/* An older layout left keys at the factory key: say which, and the cure. */
+static void
+print_factory_keys(const ntag424_prov_report_t *rep)
+{
+	if (rep->factory_keys == 0)
+		return;
+	printf("warning: key");
+	for (int k = 0; k < NTAG424_PROV_NKEYS; k++)
+		if (rep->factory_keys & (1u << k))
+			printf(" %d", k);
+	printf(" of this tag still the all-zero factory key (provisioned "
+	    "before every key was changed): anyone can authenticate with "
+	    "it; reset the tag and provision it again\n");
+}
+
 int
 prov_print(const struct prov_opts *o, const ntag424_prov_report_t *rep,
     int rc, const char *done)
@@ -299,5 +370,6 @@ prov_print(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 	if (rep->url[0] != '\0')
 		printf("url: %s\ncounter: %lu\n", rep->url,
 		    (unsigned long)rep->read_ctr);
+	print_factory_keys(rep);
 	return 0;
 }

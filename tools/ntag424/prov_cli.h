@@ -19,6 +19,9 @@ struct prov_opts {
 	const char	*tmpl;
 	const char	*url;
 	const char	*keys;		/* "random" / "diversified" */
+	const char	*cohort;	/* --cohort NAME */
+	const char	*meta_key;	/* "cohort" / "per-tag" */
+	int		 anyone_write;	/* --anyone-can-write */
 	int		 json;
 	int		 dry_run;
 	int		 batch;
@@ -32,6 +35,7 @@ struct prov_ctx {
 	ntag424_ks_t		*ks;
 	struct ksprov		 sp;
 	ntag424_prov_t		*p;
+	char			 cohort[NTAG424_PROV_NAME_MAX + 1];
 };
 
 /*
