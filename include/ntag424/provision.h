@@ -66,6 +66,7 @@ enum ntag424_prov_status {
 	NTAG424_PROV_PROVISIONED,
 	NTAG424_PROV_FAILED,
 	NTAG424_PROV_RESETTING,
+	NTAG424_PROV_IMPORTED,		/* keys from another tool's file */
 };
 
 /* Key slots and the state of a stored key (as in the keystore). */

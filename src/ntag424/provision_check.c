@@ -193,6 +193,8 @@ status_name(int status)
 		return "failed";
 	case NTAG424_PROV_RESETTING:
 		return "resetting";
+	case NTAG424_PROV_IMPORTED:
+		return "imported, without a template";
 	default:
 		return "unknown status";
 	}
@@ -207,6 +209,9 @@ check_known(struct run *r)
 		return run_fail(r, "lookup", NTAG424_ERR_NOT_FOUND, "this tag "
 		    "is not in the keystore");
 	}
+	/* Imported with its URL template: checked like one of ours. */
+	if (r->tag.status == NTAG424_PROV_IMPORTED && r->tag.tmpl[0] != '\0')
+		return NTAG424_OK;
 	if (r->tag.status != NTAG424_PROV_PROVISIONED) {
 		snprintf(r->rep->hint, sizeof(r->rep->hint), "run 'ntag424 "
 		    "provision' (or 'reset') again to finish the interrupted "

@@ -16,6 +16,7 @@ struct subcommand {
 };
 
 int cmd_keys(int argc, char **argv);
+int cmd_keys_import(int argc, char **argv);	/* import, forget */
 int cmd_sun(int argc, char **argv);	/* cmd_sun.c */
 int cmd_info(int argc, char **argv);
 int cmd_list_readers(int argc, char **argv);

@@ -25,8 +25,9 @@ static const char usage_text[] =
     "[--kek-file F]\n"
     "       ntag424 keys export FILE [--passphrase-file P] [--db DB] "
     "[--kek-file F]\n"
-    "       ntag424 keys import FILE [--passphrase-file P] [--db DB] "
-    "[--kek-file F]\n"
+    "       ntag424 keys import FILE|- [--format F] [--uid UID] "
+    "[--passphrase-file P] ...\n"
+    "       ntag424 keys forget UID --yes [--force] [--db DB]\n"
     "       ntag424 keys rotate-kek --new-kek-file F [--db DB] "
     "[--kek-file F]\n"
     "\n"
@@ -34,7 +35,8 @@ static const char usage_text[] =
     "postgresql:// URI. The key-encryption key comes from --kek-file, else\n"
     "PROVISIO_KEK (64 hex), else $XDG_CONFIG_HOME/provisio/kek. Keys are\n"
     "only printed with --reveal. A backup is encrypted under the\n"
-    "passphrase file, or under the KEK when no passphrase file is given.\n";
+    "passphrase file, or under the KEK when no passphrase file is given.\n"
+    "import also takes other tools' key files ('keys import --help').\n";
 
 static void
 json_str(const char *s)
@@ -318,28 +320,6 @@ done:
 }
 
 static int
-keys_import(const struct keys_opts *o, const char *file)
-{
-	struct ntag424_ks_import_stats	 st;
-	ntag424_ks_t			*ks = NULL;
-	int				 r, rc;
-
-	if ((rc = open_ks(&ks, o, 0)))
-		goto done;
-	if ((r = ntag424_ks_import(ks, file, o->pass_file, &st)) !=
-	    NTAG424_OK) {
-		rc = fail(ks, r);
-		goto done;
-	}
-	printf("imported %s: %zu tags, %zu keys added (%zu already here), "
-	    "%zu master and %zu cohort keys added\n", file, st.tags_added,
-	    st.keys_added, st.keys_same, st.masters_added, st.cohorts_added);
-done:
-	ntag424_ks_free(&ks);
-	return rc;
-}
-
-static int
 keys_rotate(const struct keys_opts *o)
 {
 	ntag424_ks_t	*ks = NULL;
@@ -429,6 +409,8 @@ cmd_keys(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	verb = argv[1];
+	if (strcmp(verb, "import") == 0 || strcmp(verb, "forget") == 0)
+		return cmd_keys_import(argc - 1, argv + 1);
 	if ((r = parse(argc - 1, argv + 1, &o)) >= 0)
 		return r;
 	arg = optind < argc - 1 ? argv[1 + optind] : NULL;
@@ -438,15 +420,12 @@ cmd_keys(int argc, char **argv)
 		return keys_show(&o, arg);
 	if (strcmp(verb, "rotate-kek") == 0)
 		return keys_rotate(&o);
-	if ((strcmp(verb, "export") == 0 || strcmp(verb, "import") == 0) &&
-	    arg == NULL) {
+	if (strcmp(verb, "export") == 0 && arg == NULL) {
 		fprintf(stderr, "ntag424 keys %s: give the backup FILE\n", verb);
 		return EXIT_USAGE;
 	}
 	if (strcmp(verb, "export") == 0)
 		return keys_export(&o, arg);
-	if (strcmp(verb, "import") == 0)
-		return keys_import(&o, arg);
 	fprintf(stderr, "ntag424 keys: unknown action '%s'\n", verb);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;

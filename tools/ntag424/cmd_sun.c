@@ -266,7 +266,9 @@ keystore_setup(ntag424_ks_t *ks, const uint8_t uid[NTAG424_UID_LEN],
 		return 1;
 	}
 	(void)ntag424_prov_preset_opts(t->name, &opts);
-	if (t->status != NTAG424_KS_PROVISIONED ||
+	/* Imported keys with their template verify like ours. */
+	if ((t->status != NTAG424_KS_PROVISIONED &&
+	    (t->status != NTAG424_KS_IMPORTED || t->tmpl[0] == '\0')) ||
 	    ntag424_template_compile(tpl, t->tmpl, &opts) != NTAG424_OK) {
 		fprintf(stderr, "ntag424 sun: the keystore says this tag is %s, "
 		    "not provisioned\n", ntag424_ks_status_name(t->status));
