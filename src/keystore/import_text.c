@@ -554,9 +554,11 @@ parse_wipe(struct ntag424_ks_text *t, const char *buf, size_t len,
 			goto done;
 	if (json_object_get(j, "action") == NULL)
 		r = bad(t, "line 1: no \"action\": \"wipe\" member");
+	else if ((r = wipe_uid(t, &k, uid, has_uid)) != NTAG424_OK)
+		goto done;
 	else if (k.mask != 0x1Fu)
 		r = bad(t, "line 1: a wipe JSON has all five keys k0 to k4");
-	else if ((r = wipe_uid(t, &k, uid, has_uid)) == NTAG424_OK)
+	else
 		r = add_record(t, &k);
 done:
 	wipe(&k, sizeof(k));
