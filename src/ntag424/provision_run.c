@@ -330,6 +330,9 @@ factory_auth(struct run *r)
 
 	if ((rc = ntag424_auth_ev2_first(r->dev, 0, zero_key)) == NTAG424_OK)
 		return NTAG424_OK;
+	if (rc == 0x91AD)
+		return run_fail(r, "authenticate", rc, "the tag delays "
+		    "authentication with key 0 after failed attempts");
 	if (rc != 0x91AE && rc != NTAG424_ERR_AUTH)
 		return run_fail(r, "authenticate", rc, "the tag refused "
 		    "authentication with the factory key 0");
