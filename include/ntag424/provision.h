@@ -213,6 +213,7 @@ enum ntag424_prov_found {
 	NTAG424_PROV_FOUND_OURS,	/* ours, provisioned, keys agree */
 	NTAG424_PROV_FOUND_PARTIAL,	/* ours, a run was interrupted */
 	NTAG424_PROV_FOUND_FOREIGN,	/* keys neither factory nor ours */
+	NTAG424_PROV_FOUND_IMPORTED,	/* keys imported from another tool */
 };
 
 /* One planned step and the C-APDUs it takes. */

@@ -54,21 +54,29 @@ add_tag(ntag424_ks_t *ks, const struct ntag424_ks_tag_keys *k,
 	return add_keys(ks, k, st);
 }
 
+static int
+set_imported(ntag424_ks_t *ks, const struct ntag424_ks_tag_keys *k,
+    const char *uidhex)
+{
+	struct db_param p[] = { P_TEXT(uidhex),
+	    P_TEXT(k->tmpl[0] ? IMPORTED_NAME : ""), P_TEXT(k->tmpl),
+	    P_INT(time(NULL)) };
+
+	if (k->tmpl[0] == '\0')
+		p[1].type = p[2].type = DB_NULL;
+	return ks_exec(ks, "importing a tag", "UPDATE tags SET status = "
+	    "'imported', name = $2, template = $3, updated = $4 "
+	    "WHERE uid = $1", p, 4, NULL);
+}
+
 /* A factory record here: the tag was changed by another tool since. */
 static int
 take_over(ntag424_ks_t *ks, const struct ntag424_ks_tag_keys *k,
     const char *uidhex, struct ntag424_ks_import_stats *st)
 {
-	struct db_param p[] = { P_TEXT(uidhex),
-	    P_TEXT(k->tmpl[0] ? IMPORTED_NAME : ""), P_TEXT(k->tmpl),
-	    P_INT(time(NULL)) };
-	int		r;
+	int r;
 
-	if (k->tmpl[0] == '\0')
-		p[1].type = p[2].type = DB_NULL;
-	if ((r = ks_exec(ks, "importing a tag", "UPDATE tags SET status = "
-	    "'imported', name = $2, template = $3, updated = $4 "
-	    "WHERE uid = $1", p, 4, NULL)) != NTAG424_OK)
+	if ((r = set_imported(ks, k, uidhex)) != NTAG424_OK)
 		return r;
 	return add_keys(ks, k, st);
 }
@@ -124,6 +132,10 @@ import_one(ntag424_ks_t *ks, const struct ntag424_ks_tag_keys *k,
 		    k->line, uidhex, uidhex);
 	for (int n = 0; n < NTAG424_KS_NKEYS; n++)
 		st->keys_same += (k->mask >> n) & 1u;
+	/* The same keys again, now with the template they lacked. */
+	if (cur.status == NTAG424_KS_IMPORTED && k->tmpl[0] != '\0' &&
+	    strcmp(cur.tmpl, k->tmpl) != 0)
+		return set_imported(ks, k, uidhex);
 	return NTAG424_OK;
 }
 

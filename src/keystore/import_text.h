@@ -74,7 +74,8 @@ void ntag424_ks_text_free(struct ntag424_ks_text *t);
 /*
  * import_keys.c. Store t's records in one transaction: each tag is added
  * with status imported and its keys as current keys, sealed under the
- * KEK. A tag already here with the same keys is skipped (st->keys_same);
+ * KEK. A tag already here with the same keys is skipped (st->keys_same),
+ * but takes the record's template while its status is imported;
  * one with other keys, or a provisioning under way, is NTAG424_ERR_STATE
  * naming the record's line, and nothing of the file is stored. A tag here
  * with no key at all (factory) takes the imported keys. st may be NULL.

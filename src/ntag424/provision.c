@@ -143,6 +143,8 @@ ntag424_prov_found_name(int found)
 		return "partial";
 	case NTAG424_PROV_FOUND_FOREIGN:
 		return "foreign";
+	case NTAG424_PROV_FOUND_IMPORTED:
+		return "imported";
 	default:
 		return "unknown";
 	}

@@ -193,8 +193,6 @@ status_name(int status)
 		return "failed";
 	case NTAG424_PROV_RESETTING:
 		return "resetting";
-	case NTAG424_PROV_IMPORTED:
-		return "imported, without a template";
 	default:
 		return "unknown status";
 	}
@@ -212,6 +210,12 @@ check_known(struct run *r)
 	/* Imported with its URL template: checked like one of ours. */
 	if (r->tag.status == NTAG424_PROV_IMPORTED && r->tag.tmpl[0] != '\0')
 		return NTAG424_OK;
+	if (r->tag.status == NTAG424_PROV_IMPORTED) {
+		snprintf(r->rep->hint, sizeof(r->rep->hint), "import it again "
+		    "with its URL template (template column), or reset it");
+		return run_fail(r, "lookup", NTAG424_ERR_STATE, "the keystore "
+		    "has no URL template for this imported tag");
+	}
 	if (r->tag.status != NTAG424_PROV_PROVISIONED) {
 		snprintf(r->rep->hint, sizeof(r->rep->hint), "run 'ntag424 "
 		    "provision' (or 'reset') again to finish the interrupted "

@@ -129,9 +129,7 @@ decide_provision(struct run *r)
 	case NTAG424_PROV_FOUND_FOREIGN:
 		return run_fail(r, "decide", NTAG424_ERR_FOREIGN, "this tag's "
 		    "keys are neither factory keys nor in the keystore");
-	case NTAG424_PROV_FOUND_PARTIAL:
-		if (r->tag.status != NTAG424_PROV_IMPORTED)
-			break;
+	case NTAG424_PROV_FOUND_IMPORTED:
 		snprintf(r->rep->hint, sizeof(r->rep->hint), "reset it first "
 		    "('ntag424 reset' uses the imported keys), then provision "
 		    "it");

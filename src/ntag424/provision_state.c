@@ -204,6 +204,8 @@ state_found(struct run *r)
 		f = NTAG424_PROV_FOUND_OURS;
 	else if (r->tag.status == NTAG424_PROV_FACTORY && all_versions_zero(r))
 		f = NTAG424_PROV_FOUND_FACTORY;
+	else if (r->tag.status == NTAG424_PROV_IMPORTED)
+		f = NTAG424_PROV_FOUND_IMPORTED;
 	else
 		f = NTAG424_PROV_FOUND_PARTIAL;
 	r->rep->found = f;

@@ -307,6 +307,13 @@ import_stores_sealed(void)
 	CHECK_INT(0, st.tags_added);
 	CHECK_INT(0, st.keys_added);
 	CHECK_INT(3, st.keys_same);
+	/* The same keys with the template they lacked: recorded. */
+	import_text(ks, "uid,k0,template\n" UB "," KX ",https://y.example/\n",
+	    NTAG424_OK, &st);
+	CHECK_INT(1, st.keys_same);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(ks, ub, &t));
+	CHECK(strcmp(t.tmpl, "https://y.example/") == 0);
+	CHECK(strcmp(t.name, "template") == 0);
 	ntag424_ks_free(&ks);
 }
 

@@ -120,6 +120,10 @@ EOF
 out=$("$NTAG424" keys import "$RIG_DIR/tag_keys.csv" --db "$DB" \
     --kek-file "$KEK" 2>&1) || fail "import tag_keys: $out"
 has "tag_keys imported" "$out" "(tag-keys): 1 tags, 3 keys added (0 already here), 1 rows with status factory skipped"
+out=$(nt diagnose 2>&1) || fail "diagnose imported: $out"
+has "diagnose imported" "$out" "state:        imported"
+out=$(nt check 2>&1) && fail "check without a template passed"
+has "check needs a template" "$out" "the keystore has no URL template for this imported tag"
 reset_and_provision "$S" 04B1000000000B "tag_keys"
 
 # ---- Boltcard wipe JSON: all five keys at version 01, UID from the tag ---
