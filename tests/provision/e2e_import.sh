@@ -6,7 +6,8 @@
 # file zero), provision again; a tag whose keys were changed elsewhere at
 # version 00 is foreign and leaves no record; bad input stores nothing;
 # keys forget. "Another tool" is a second keystore, or a state file
-# whose keys are set by hand (emu_state).
+# whose keys are set by hand (emu_state). Optional $1: a postgresql:// URI
+# for the keystore (else SQLite in the rig's directory).
 . "$(dirname "$0")/../e2e/pcsc-rig.sh"
 set -u
 
@@ -26,7 +27,7 @@ has() {		# has "what" "text" "needle"
 [ -x "${EMU_STATE:-}" ] || { echo "EMU_STATE not set"; exit 77; }
 rig_start || fail "rig_start"
 reader=$(rig_reader)
-DB=$RIG_DIR/keystore.db
+DB=${1:-$RIG_DIR/keystore.db}
 KEK=$RIG_DIR/kek
 OTHER=$RIG_DIR/other.db
 nt() { "$NTAG424" "$@" --reader "$reader" --db "$DB" --kek-file "$KEK"; }
