@@ -106,14 +106,15 @@ resolve_key(struct run *r, uint8_t k, bool *foreign)
 	const ntag424_prov_store_t	*ops = r->p->ops;
 	uint8_t				 ck[KLEN], pk[KLEN], cv = 0, pv = 0;
 	int				 ps = 0, rc, have_p;
-	bool				 write = !r->p->dry_run;
+	bool				 write = !r->p->dry_run, have_c;
 
 	memset(ck, 0, sizeof(ck));
 	rc = ops->key_get(r->p->ctx, r->uid, k, NTAG424_PROV_CURRENT, ck, &cv,
 	    NULL);
 	if (rc != NTAG424_OK && rc != NTAG424_ERR_NOT_FOUND)
 		goto store;
-	if (rc == NTAG424_ERR_NOT_FOUND) {
+	have_c = rc == NTAG424_OK;
+	if (!have_c) {
 		memset(ck, 0, sizeof(ck));
 		cv = 0;
 	}
@@ -123,8 +124,12 @@ resolve_key(struct run *r, uint8_t k, bool *foreign)
 		goto store;
 	have_p = rc == NTAG424_OK;
 	rc = NTAG424_OK;
-	/* Another tool chose the versions of imported keys: trust the key. */
-	if (!have_p && r->tag.status == NTAG424_PROV_IMPORTED)
+	/*
+	 * Another tool chose the versions of the keys it wrote: an imported
+	 * key is taken whatever its version. A key the file did not give is
+	 * the factory key only while its version says so.
+	 */
+	if (have_c && !have_p && r->tag.status == NTAG424_PROV_IMPORTED)
 		cv = r->ver[k];
 	if (have_p && pv == r->ver[k] && pv != cv) {
 		/* The pending key reached the tag. */
@@ -145,8 +150,15 @@ resolve_key(struct run *r, uint8_t k, bool *foreign)
 			rc = run_journal(r, "resume", k, "not-applied", 0);
 			r->rep->resumed = true;
 		}
-	} else
+	} else {
 		*foreign = true;
+		if (r->tag.status == NTAG424_PROV_IMPORTED && !have_c)
+			snprintf(r->rep->hint, sizeof(r->rep->hint), "key %u "
+			    "is not the factory key (version %02X) and the "
+			    "imported file did not give it: import it too "
+			    "(same file with that key; nothing was changed)",
+			    k, r->ver[k]);
+	}
 	goto out;
 store:
 	rc = run_store_fail(r, "lookup", rc, false);

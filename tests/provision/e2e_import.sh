@@ -127,6 +127,19 @@ out=$(nt check 2>&1) && fail "check without a template passed"
 has "check needs a template" "$out" "the keystore has no URL template for this imported tag"
 reset_and_provision "$S" 04B1000000000B "tag_keys"
 
+# ---- a key the file did not give, changed elsewhere: nothing is touched --
+S=$RIG_DIR/e.state
+"$EMU_STATE" "$S" new 04E3000000000E || fail "new e"
+"$EMU_STATE" "$S" key 0 $K0 0 && "$EMU_STATE" "$S" key 2 $K1 1 ||
+    fail "keys e"
+printf 'uid,k0\n04E3000000000E,%s\n' $K0 > "$RIG_DIR/k0only.csv"
+"$NTAG424" keys import "$RIG_DIR/k0only.csv" --db "$DB" --kek-file "$KEK" \
+    >/dev/null 2>&1 || fail "import k0only"
+rig_emulate "$S" || fail "emulate e"
+out=$(nt reset 2>&1) && fail "reset with a key missing from the file"
+has "missing key named" "$out" "key 2 is not the factory key (version 01) and the imported file did not give it"
+rig_remove_tag || fail "remove e"
+
 # ---- Boltcard wipe JSON: all five keys at version 01, UID from the tag ---
 S=$RIG_DIR/c.state
 "$EMU_STATE" "$S" new 04C1000000000C || fail "new c"
