@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/harden.h"
 #include "common/hex.h"
 #include "common/prim.h"
 #include "keystore/ks.h"
@@ -165,6 +166,9 @@ load(ntag424_ks_t *ks, const char *kek_file, int may_create,
 	char		 path[PATH_MAX];
 	const char	*env = getenv(KEK_ENV);
 	int		 r;
+
+	if (env == NULL)
+		env = harden_env_taken(KEK_ENV);
 
 	*created = 0;
 	if (kek_file == NULL && env != NULL) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/harden.h"
 #include "common/hex.h"
 #include "common/prim.h"
 #include "keystore/ks.h"
@@ -15,10 +16,11 @@
 
 #define DEFAULT_TIMEOUT_MS	5000
 
+/* The handle holds the KEK for its whole life: keep it out of core dumps. */
 ntag424_ks_t *
 ntag424_ks_new(void)
 {
-	return calloc(1, sizeof(ntag424_ks_t));
+	return harden_alloc(sizeof(ntag424_ks_t));
 }
 
 static void
@@ -38,8 +40,7 @@ ntag424_ks_free(ntag424_ks_t **ksp)
 	if (ksp == NULL || *ksp == NULL)
 		return;
 	ks_close(*ksp);
-	wipe(*ksp, sizeof(**ksp));
-	free(*ksp);
+	harden_free(*ksp, sizeof(**ksp));
 	*ksp = NULL;
 }
 

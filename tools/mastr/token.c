@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/harden.h"
 #include "common/hex.h"
 #include "mastr/chan.h"
 #include "mastr/err.h"
@@ -289,6 +290,10 @@ main(int argc, char **argv)
 	struct args	a = { .fd = -1 };
 	int		r;
 
+	if (harden_process() != 0) {
+		perror("mastr-token: cannot make the process non-dumpable");
+		return 1;
+	}
 	mastr_token_opts_default(&a.o);
 	if (parse_args(argc, argv, &a) < 0) {
 		usage(stderr);

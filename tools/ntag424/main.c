@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "common/harden.h"
 
 static const struct subcommand commands[] = {
 	{ "list-readers", "list the PC/SC readers", cmd_list_readers },
@@ -36,6 +37,10 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	if (harden_process() != 0) {
+		perror("ntag424: cannot make the process non-dumpable");
+		return 1;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
