@@ -171,7 +171,9 @@ load(ntag424_ks_t *ks, const char *kek_file, int may_create,
 		env = harden_env_taken(KEK_ENV);
 
 	*created = 0;
+	ks->kek_env = 0;
 	if (kek_file == NULL && env != NULL) {
+		ks->kek_env = 1;
 		ks_strcpy(ks->kek_from, sizeof(ks->kek_from), KEK_ENV);
 		if (decode(env, kek) != 0)
 			return ks_fail(ks, NTAG424_ERR_KEK, "%s must hold 64 hex "

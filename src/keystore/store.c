@@ -57,6 +57,18 @@ ntag424_ks_kek_created(const ntag424_ks_t *ks)
 }
 
 const char *
+ntag424_ks_kek_kept(const ntag424_ks_t *ks)
+{
+	return ks->kek_kept[0] != '\0' ? ks->kek_kept : NULL;
+}
+
+const char *
+ntag424_ks_kek_file(const ntag424_ks_t *ks)
+{
+	return ks->has_kek && !ks->kek_env ? ks->kek_from : NULL;
+}
+
+const char *
 ntag424_ks_backend(const ntag424_ks_t *ks)
 {
 	return ks->be != NULL ? ks->be->name : "none";
@@ -336,6 +348,7 @@ ks_open_version(ntag424_ks_t *ks, const struct ntag424_ks_opts *o, int version)
 	ks_close(ks);
 	ks->msg[0] = '\0';
 	ks->kek_created[0] = '\0';
+	ks->kek_kept[0] = '\0';
 	ks->where[0] = '\0';
 	if ((r = connect_db(ks, o)) != NTAG424_OK)
 		goto fail;
