@@ -180,6 +180,14 @@ ntag424_ks_t *ntag424_ks_new(void);
 int ntag424_ks_open(ntag424_ks_t *ks, const struct ntag424_ks_opts *o);
 /* Close, wipe the KEK, free; NULL-safe; sets *ksp = NULL. */
 void ntag424_ks_free(ntag424_ks_t **ksp);
+/*
+ * As ntag424_ks_free(), for a command that failed on a keystore it was to
+ * fill: when the keystore still holds no tag, master or cohort key, what
+ * this handle's open created goes too: the SQLite file (with its -wal and
+ * -shm) and the KEK file with the check value sealed under it. Anything
+ * that existed before the open is left as it was.
+ */
+void ntag424_ks_abandon(ntag424_ks_t **ksp);
 /* The last failure's sentence (empty if none). Borrowed. */
 const char *ntag424_ks_errmsg(const ntag424_ks_t *ks);
 /* The KEK file created by open or rotate, or NULL. Borrowed. */

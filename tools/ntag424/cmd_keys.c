@@ -77,8 +77,16 @@ fail(ntag424_ks_t *ks, int r)
 	return 1;
 }
 
+static void
+say_created(const ntag424_ks_t *ks)
+{
+	if (ntag424_ks_kek_created(ks) != NULL)
+		fprintf(stderr, "created a new key-encryption key in %s: back "
+		    "it up\n", ntag424_ks_kek_created(ks));
+}
+
 static int
-open_ks(ntag424_ks_t **ksp, const struct keys_opts *o, unsigned flags)
+open_ks_quiet(ntag424_ks_t **ksp, const struct keys_opts *o, unsigned flags)
 {
 	struct ntag424_ks_opts	 ko = { o->db, o->kek_file, flags, 0 };
 	ntag424_ks_t		*ks;
@@ -90,10 +98,17 @@ open_ks(ntag424_ks_t **ksp, const struct keys_opts *o, unsigned flags)
 	}
 	if ((r = ntag424_ks_open(ks, &ko)) != NTAG424_OK)
 		return fail(ks, r);
-	if (ntag424_ks_kek_created(ks) != NULL)
-		fprintf(stderr, "created a new key-encryption key in %s: back "
-		    "it up\n", ntag424_ks_kek_created(ks));
 	return 0;
+}
+
+static int
+open_ks(ntag424_ks_t **ksp, const struct keys_opts *o, unsigned flags)
+{
+	int rc;
+
+	if ((rc = open_ks_quiet(ksp, o, flags)) == 0)
+		say_created(*ksp);
+	return rc;
 }
 
 static void
@@ -327,13 +342,16 @@ keys_import(const struct keys_opts *o, const char *file)
 	ntag424_ks_t			*ks = NULL;
 	int				 r, rc;
 
-	if ((rc = open_ks(&ks, o, 0)))
+	if ((rc = open_ks_quiet(&ks, o, 0)))
 		goto done;
 	if ((r = ntag424_ks_import(ks, file, o->pass_file, &st)) !=
 	    NTAG424_OK) {
 		rc = fail(ks, r);
+		/* A keystore or KEK made for this import only goes with it. */
+		ntag424_ks_abandon(&ks);
 		goto done;
 	}
+	say_created(ks);
 	printf("imported %s: %zu tags, %zu keys added (%zu already here), "
 	    "%zu master and %zu cohort keys added\n", file, st.tags_added,
 	    st.keys_added, st.keys_same, st.masters_added, st.cohorts_added);
@@ -379,9 +397,7 @@ keys_rotate(const struct keys_opts *o)
 		goto done;
 	}
 	r = ntag424_ks_rotate_kek(ks, o->new_kek_file);
-	if (ntag424_ks_kek_created(ks) != NULL)
-		fprintf(stderr, "created a new key-encryption key in %s: back "
-		    "it up\n", ntag424_ks_kek_created(ks));
+	say_created(ks);
 	if (r != NTAG424_OK) {
 		rc = fail(ks, r);
 		goto done;
