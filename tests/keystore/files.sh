@@ -92,7 +92,7 @@ check import_default_made '[ -s "$T/data/provisio/keystore.db" ] && [ -s "$T/con
 # shared inside flock(1), and it is released once all N wait (their
 # blocked requests show in /proc/locks).
 N=8
-R=10
+R=5
 r=0
 raced=0
 : >"$T/gun"
