@@ -24,7 +24,8 @@ usage(FILE *f)
 	    "                        [--tear-at K --tear-when before|after] "
 	    "[--log]\n"
 	    "                        [--auth-delay-after N] "
-	    "[--auth-failures KEY:N]\n\n"
+	    "[--auth-failures KEY:N]\n"
+	    "                        [--swallow-at K]\n\n"
 	    "Present a software NTAG 424 DNA to pcscd's vpcd reader on PORT.\n"
 	    "FILE holds the tag (created as a factory tag if missing, with\n"
 	    "--uid or a random 04xxxxxxxxxxxx UID) and is saved after every\n"
@@ -34,7 +35,9 @@ usage(FILE *f)
 	    "once N authentications with a key failed in a row (default 50).\n"
 	    "--auth-failures KEY:N records N failed authentications in a row\n"
 	    "with KEY (0-4) in FILE before serving, as a tag that met a key\n"
-	    "guesser would have. SIGTERM/SIGINT save and exit 0.\n");
+	    "guesser would have. --swallow-at K (a test hook) never answers\n"
+	    "the K-th C-APDU, as a card or driver that hangs: the tag stays on\n"
+	    "the reader, silent. SIGTERM/SIGINT save and exit 0.\n");
 }
 
 static void
@@ -99,6 +102,7 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 		{ "log", no_argument, NULL, 'l' },
 		{ "auth-delay-after", required_argument, NULL, 'd' },
 		{ "auth-failures", required_argument, NULL, 'f' },
+		{ "swallow-at", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -142,6 +146,10 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 			break;
 		case 'f':
 			if (parse_failures(optarg, o) < 0)
+				return -1;
+			break;
+		case 'S':
+			if (parse_ul(optarg, 1000000000ul, &o->vpcd.swallow_at) < 0)
 				return -1;
 			break;
 		case 'h':
