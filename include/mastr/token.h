@@ -45,7 +45,10 @@ typedef struct mastr_token_slots {
 int mastr_token_store_key(const char *dir, mastr_eckey_t **key);
 /* Read slot 8 (all zero if never written). MASTR_ERR_STORE. */
 int mastr_token_store_read(const char *dir, mastr_token_slots_t *s);
-/* Write slot 8 atomically (temp file, fsync, rename). MASTR_ERR_STORE. */
+/*
+ * Write slot 8 atomically (temp file, fsync, rename, directory fsync);
+ * MASTR_ERR_STORE, also when slot8.bin is a link or not a regular file.
+ */
 int mastr_token_store_write(const char *dir, const mastr_token_slots_t *s);
 /*
  * Before the token uses dir: MASTR_ERR_STORE with a sentence in why when

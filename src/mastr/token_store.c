@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/atomic.h"
 #include "common/prim.h"
 #include "mastr/err.h"
 #include "mastr/token.h"
@@ -173,32 +174,26 @@ mastr_token_store_read(const char *dir, mastr_token_slots_t *s)
 int
 mastr_token_store_write(const char *dir, const mastr_token_slots_t *s)
 {
-	uint8_t	raw[SLOT8_LEN];
-	char	path[4096], tmp[4096];
-	int	fd, ok;
+	struct atomic_file	f;
+	uint8_t			raw[SLOT8_LEN];
+	char			path[4096];
+	int			rc;
 
-	if (path_in(dir, "slot8.bin", path, sizeof(path)) != MASTR_OK ||
-	    path_in(dir, "slot8.tmp", tmp, sizeof(tmp)) != MASTR_OK)
+	if (path_in(dir, "slot8.bin", path, sizeof(path)) != MASTR_OK)
 		return MASTR_ERR_STORE;
 	memcpy(raw, s->host_pub, MASTR_PUB_LEN);
 	memcpy(raw + MASTR_PUB_LEN, s->golden, MASTR_HASH_LEN);
 	memcpy(raw + MASTR_PUB_LEN + MASTR_HASH_LEN, s->wifi, MASTR_WIFI_LEN);
-	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		wipe(raw, sizeof(raw));
-		return MASTR_ERR_STORE;
+	if ((rc = atomic_open(&f, path)) == 0) {
+		if (atomic_write(&f, raw, sizeof(raw)) != 0) {
+			atomic_abort(&f);
+			rc = -1;
+		} else
+			rc = atomic_commit(&f);
 	}
-	ok = write(fd, raw, sizeof(raw)) == (ssize_t)sizeof(raw) &&
-	    fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
 	wipe(raw, sizeof(raw));
-	if (!ok || rename(tmp, path) != 0) {
-		(void)unlink(tmp);
-		return MASTR_ERR_STORE;
-	}
-	return MASTR_OK;
+	return rc == 0 ? MASTR_OK : MASTR_ERR_STORE;
 }
-
 
 int
 mastr_token_slots_provisioned(const mastr_token_slots_t *s)
