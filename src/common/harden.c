@@ -9,6 +9,8 @@
 #include "common/harden.h"
 #include "common/prim.h"
 
+extern char **environ;
+
 #define ENV_VALUE_MAX	256
 
 static char	*env_copy;	/* ENV_VALUE_MAX bytes, DONTDUMP */
@@ -54,18 +56,22 @@ harden_free(void *p, size_t n)
 }
 
 /*
- * unsetenv() only drops the pointer from environ: the bytes stay where the
- * kernel placed them and /proc/PID/environ keeps showing them.
+ * unsetenv() only drops the pointers from environ: the bytes stay where the
+ * kernel placed them and /proc/PID/environ keeps showing them. Every entry
+ * of the name is wiped (an environment may carry one twice).
  */
 static void
-scrub(const char *name, char *value)
+scrub(const char *name)
 {
-	size_t	 nlen = strlen(name);
-	char	*entry = value - nlen - 1;
-	size_t	 len = nlen + 1 + strlen(value);
+	char	*seen[8];
+	size_t	 n = 0, nlen = strlen(name);
 
-	(void)unsetenv(name);
-	wipe(entry, len);
+	for (char **e = environ; e != NULL && *e != NULL && n < 8; e++)
+		if (strncmp(*e, name, nlen) == 0 && (*e)[nlen] == '=')
+			seen[n++] = *e;
+	(void)unsetenv(name);	/* before the wipe, which hides the name */
+	for (size_t i = 0; i < n; i++)
+		wipe(seen[i], strlen(seen[i]));
 }
 
 /* Once, from harden_process() before any thread: no lock needed. */
@@ -84,7 +90,7 @@ take_env(const char *name)
 	memcpy(env_copy, v, n);
 	env_copy[n] = '\0';
 	memcpy(env_name, name, strlen(name) + 1);
-	scrub(name, v);
+	scrub(name);
 }
 
 const char *
