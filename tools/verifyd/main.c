@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/atomic.h"
+#include "common/harden.h"
 #include "common/log.h"
 #include "verifyd/verifyd.h"
 
@@ -88,16 +90,22 @@ parse_args(int argc, char **argv, struct vd_config *c, const char **port_file)
 static int
 write_port(const char *path, uint16_t port)
 {
-	char	tmp[4096];
-	FILE	*f;
+	struct atomic_file	f;
+	char			text[16];
+	int			n, rc;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return -1;
-	fprintf(f, "%u\n", port);
-	if (fclose(f) != 0)
-		return -1;
-	return rename(tmp, path);
+	n = snprintf(text, sizeof(text), "%u\n", port);
+	if ((rc = atomic_open(&f, path)) == 0) {
+		if (atomic_write(&f, text, (size_t)n) != 0) {
+			atomic_abort(&f);
+			rc = -1;
+		} else
+			rc = atomic_commit(&f);
+	}
+	if (rc != 0)
+		fprintf(stderr, "ntag424-verifyd: cannot write the port file "
+		    "%s: %s\n", path, atomic_strerror(rc));
+	return rc;
 }
 
 /* Serve until SIGTERM or SIGINT. */
@@ -127,10 +135,8 @@ serve(const struct vd_config *c, const char *port_file)
 	}
 	log_msg(PLOG_INFO, "listening on %s:%u", c->listen_host,
 	    vd_http_port(http));
-	if (port_file != NULL && write_port(port_file, vd_http_port(http))) {
-		fprintf(stderr, "ntag424-verifyd: cannot write %s\n", port_file);
+	if (port_file != NULL && write_port(port_file, vd_http_port(http)))
 		goto out;
-	}
 	sigwait(&set, &sig);
 	log_msg(PLOG_INFO, "signal %d: stopping", sig);
 	rc = 0;
@@ -148,6 +154,10 @@ main(int argc, char **argv)
 	const char		*port_file = NULL;
 	int			 rc;
 
+	if (harden_process() != 0) {
+		perror("ntag424-verifyd: cannot make the process non-dumpable");
+		return 1;
+	}
 	vd_config_init(&c);
 	if ((rc = parse_args(argc, argv, &c, &port_file)) < 0) {
 		log_set_level(c.log_level);
