@@ -118,7 +118,7 @@ json_and_page(void)
 	r.ctr = 61;
 	r.generation = 2;
 	r.time = 0;
-	s = vd_json(&r);
+	s = vd_json(&r, false);
 	CHECK(s != NULL && strcmp(s, "{\"verdict\":\"valid\",\"uid\":"
 	    "\"04DE5F1EACC040\",\"counter\":61,\"generation\":2,\"time\":0}") == 0);
 	free(s);
@@ -131,7 +131,7 @@ json_and_page(void)
 	r.verdict = VD_MALFORMED;
 	snprintf(r.field, sizeof(r.field), "picc");
 	snprintf(r.reason, sizeof(r.reason), "<b>\x01\"");
-	s = vd_json(&r);
+	s = vd_json(&r, false);
 	CHECK(s != NULL && strstr(s, "\"field\":\"picc\",\"reason\":"
 	    "\"<b>?\\\"\"") != NULL);
 	free(s);
