@@ -39,7 +39,8 @@ vd_reason_text(const char *s, char *out, size_t cap)
 
 	if (cap == 0)
 		return;
-	if (n < cap)
+	/* A reason that fills the buffer was most likely cut by snprintf. */
+	if (n + 1 < cap)
 		cut = n;
 	else {
 		/* Back to the last space that leaves room for the mark. */

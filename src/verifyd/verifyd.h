@@ -222,8 +222,9 @@ char *vd_json(const struct vd_result *r, bool replay_uid);
 /* {"checked":false,"reason":why,"time":t}: nothing was verified. */
 char *vd_json_neutral(const char *why, int64_t t);
 /*
- * reason into out (cap bytes): printable ASCII only, and if it must be cut,
- * cut at a space and marked with "...".
+ * reason into out (cap bytes): printable ASCII only; if it does not fit,
+ * or fills the whole of out (it was cut already), it is cut at a space
+ * and marked with "...".
  */
 void vd_reason_text(const char *reason, char *out, size_t cap);
 
