@@ -45,9 +45,12 @@ while [ $i -le $N ]; do
 	pids="$pids $!"
 	i=$((i + 1))
 done
-# Every request is in before the signal (its connection established).
+# Every connection is accepted by the server before the signal (a socket
+# still in the listen backlog has no owner in ss; it would be reset when
+# the server stops listening).
 i=0
-while [ "$(ss -Htn state established "( sport = :$PORT )" | wc -l)" -lt $N ]; do
+while [ "$(ss -Htnp state established "( sport = :$PORT )" |
+    grep -c "pid=$SERVER_PID,")" -lt $N ]; do
 	i=$((i + 1)); [ $i -lt 400 ] || break
 	sleep 0.05
 done
