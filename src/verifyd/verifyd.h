@@ -58,7 +58,7 @@ struct vd_config {
 	int		 log_level;
 	unsigned	 threads;		/* 0: one per core */
 	unsigned	 batch_max;
-	/* The HTTP surface (http.c, docs/verifyd.md "Limits"). */
+	/* The HTTP surface (http.c; docs/verifyd.md, the configuration table). */
 	bool		 reuse_port;		/* share the port on purpose */
 	unsigned	 max_connections;	/* in total */
 	unsigned	 max_connections_ip;	/* per client address; 0: any */
@@ -80,7 +80,6 @@ struct vd_config {
     "Iframely, Embedly, redditbot, Pinterestbot, Applebot, " \
     "Google-PageRenderer, Googlebot, bingbot, vkShare, Mastodon, " \
     "Snapchat, Viber, KakaoTalk-scrap, Yahoo! Slurp, ZoomBot, Mattermost"
-
 
 void vd_config_init(struct vd_config *c);
 void vd_config_free(struct vd_config *c);
