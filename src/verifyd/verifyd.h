@@ -58,7 +58,28 @@ struct vd_config {
 	int		 log_level;
 	unsigned	 threads;		/* 0: one per core */
 	unsigned	 batch_max;
+	/* The HTTP surface (http.c; docs/verifyd.md, the configuration table). */
+	bool		 reuse_port;		/* share the port on purpose */
+	unsigned	 max_connections;	/* in total */
+	unsigned	 max_connections_ip;	/* per client address; 0: any */
+	unsigned	 header_timeout;	/* seconds per header; 0: none */
+	char		*preview_agents;	/* NULL: VD_PREVIEW_AGENTS */
+	char		 metrics_host[64];	/* "": no metrics listener */
+	uint16_t	 metrics_port;
+	bool		 replay_uid;		/* the UID in replay answers */
 };
+
+/*
+ * User-Agent substrings (case-insensitive) of link-preview fetchers: chat
+ * apps, social networks and mail scanners that GET a link to show a
+ * preview. Their GETs get a neutral page and consume nothing.
+ */
+#define VD_PREVIEW_AGENTS	"facebookexternalhit, Facebot, Twitterbot, " \
+    "Slackbot, Slack-ImgProxy, WhatsApp, TelegramBot, Discordbot, " \
+    "LinkedInBot, SkypeUriPreview, MicrosoftPreview, BingPreview, " \
+    "Iframely, Embedly, redditbot, Pinterestbot, Applebot, " \
+    "Google-PageRenderer, Googlebot, bingbot, vkShare, Mastodon, " \
+    "Snapchat, Viber, KakaoTalk-scrap, Yahoo! Slurp, ZoomBot, Mattermost"
 
 void vd_config_init(struct vd_config *c);
 void vd_config_free(struct vd_config *c);
@@ -84,6 +105,7 @@ struct vd_result {
 	uint8_t		file_data[NTAG424_SUN_DATA_MAX];
 	size_t		file_data_len;
 	int64_t		time;			/* Unix seconds of the verdict */
+	char		request_id[24];		/* 503: the log line's id */
 };
 
 /* Wipe a result (it may hold decrypted file data). */
@@ -153,6 +175,12 @@ int vd_batch_start(vd_batch_t **bp, const struct vd_config *c, char *err,
 void vd_batch_stop(vd_batch_t **bp);
 /* Queue one advance; a->done(a, a->arg) runs on the committer thread. */
 void vd_batch_submit(vd_batch_t *b, struct vd_advance *a);
+/*
+ * Fail every advance still queued and not yet in a commit (err
+ * NTAG424_ERR_STORE, errmsg why): nothing of them was accepted. Their
+ * done() runs on the caller's thread.
+ */
+void vd_batch_cancel(vd_batch_t *b, const char *why);
 /* Queue one and wait for it (tests, fuzzing). */
 void vd_batch_run(vd_batch_t *b, struct vd_advance *a);
 
@@ -185,11 +213,24 @@ void vd_metrics_commit(size_t n);
 /* Prometheus text into a malloc'd string; NULL if out of memory. */
 char *vd_metrics_text(size_t *len);
 
-/* json.c: the verdict as JSON (malloc'd, NUL-terminated) or NULL */
-char *vd_json(const struct vd_result *r);
+/*
+ * json.c: the verdict as JSON (malloc'd, NUL-terminated) or NULL. The UID
+ * of a replay is included only if replay_uid.
+ */
+char *vd_json(const struct vd_result *r, bool replay_uid);
+/* {"checked":false,"reason":why,"time":t}: nothing was verified. */
+char *vd_json_neutral(const char *why, int64_t t);
+/*
+ * reason into out (cap bytes): printable ASCII only; if it does not fit,
+ * or fills the whole of out (it was cut already), it is cut at a space
+ * and marked with "...".
+ */
+void vd_reason_text(const char *reason, char *out, size_t cap);
 
 /* page.c: the landing page as HTML (malloc'd) or NULL */
 char *vd_page(const struct vd_result *r);
+/* The page for a HEAD or a link preview: nothing verified. */
+char *vd_page_neutral(void);
 
 /* http.c */
 typedef struct vd_http vd_http_t;
@@ -198,13 +239,25 @@ struct vd_http_opts {
 	const char	*host;
 	uint16_t	 port;		/* 0: any free port */
 	unsigned	 threads;
+	bool		 reuse_port;	/* SO_REUSEPORT: share the port */
+	unsigned	 max_conns;	/* connections in total */
+	unsigned	 max_conns_ip;	/* per client address; 0: no limit */
+	unsigned	 header_timeout; /* seconds for a whole header; 0: none */
+	const char	*preview_agents; /* comma-separated; NULL: default */
+	const char	*metrics_host;	/* NULL: no /metrics at all */
+	uint16_t	 metrics_port;
+	bool		 replay_uid;
 };
 
 int vd_http_start(vd_http_t **hp, const struct vd_http_opts *o,
     vd_tags_t *tags, vd_batch_t *batch, char *err, size_t errlen);
-/* The port actually bound. */
+/* The port actually bound, and the metrics listener's (0: none). */
 uint16_t vd_http_port(const vd_http_t *h);
-/* Stop accepting, finish in-flight requests, stop. NULL-safe. */
+uint16_t vd_http_metrics_port(const vd_http_t *h);
+/*
+ * Stop accepting; fail what is queued for a commit, answer every waiting
+ * request, then stop. NULL-safe.
+ */
 void vd_http_stop(vd_http_t **hp);
 
 /* routes.c: used by http.c */

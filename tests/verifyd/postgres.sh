@@ -63,7 +63,8 @@ for p in $(pgrep -P "$PGPID"); do kill -KILL "$p" 2>/dev/null; done
 kill -CONT "$PGPID"
 wait "$GETPID"
 CODE=$(cat "$DIR/code.bg")
-if [ "$CODE" = 503 ] && grep -q '"verdict":"store_error","reason":"the counter store failed' "$DIR/body.bg"
+if [ "$CODE" = 503 ] && grep -q '"verdict":"store_error","reason":"the service cannot check tags' "$DIR/body.bg" &&
+    grep -q 'request [0-9a-f]*: store_error: the counter store failed' "$DIR/server.log"
 then
 	ok pg_down_store_error
 else

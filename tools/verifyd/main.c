@@ -17,7 +17,10 @@ static const char usage[] =
 "usage: ntag424-verifyd [--config FILE] [--listen ADDR:PORT] [--db DB]\n"
 "           [--kek-file FILE] [--counter-db DB] [--template T]...\n"
 "           [--cohort NAME]... [--threads N] [--log-level LEVEL]\n"
-"           [--port-file FILE]\n"
+"           [--port-file FILE] [--max-connections N]\n"
+"           [--max-connections-per-ip N] [--header-timeout S]\n"
+"           [--preview-agents LIST] [--metrics-listen ADDR:PORT|off]\n"
+"           [--replay-uid yes|no] [--reuse-port]\n"
 "  --config FILE      read \"key = value\" lines (same keys as the flags)\n"
 "  --listen ADDR:PORT where to listen (default 127.0.0.1:8424; port 0: any)\n"
 "  --db DB            keystore: SQLite path or postgresql:// URI\n"
@@ -27,7 +30,15 @@ static const char usage[] =
 "  --cohort NAME      a cohort (meta-read) key, every version active\n"
 "  --threads N        HTTP threads (default: one per core)\n"
 "  --log-level LEVEL  error, warn, info, debug or trace\n"
-"  --port-file FILE   write the bound port there once listening\n";
+"  --port-file FILE   write the bound port there once listening\n"
+"  --max-connections N         connections in total (default 1000)\n"
+"  --max-connections-per-ip N  per client address (default 64; 0: any)\n"
+"  --header-timeout S  seconds for a whole request header (default 10)\n"
+"  --preview-agents LIST  User-Agent words of link-preview fetchers,\n"
+"                     comma-separated; their GETs verify nothing (\"\": none)\n"
+"  --metrics-listen ADDR:PORT  serve /metrics there (default off)\n"
+"  --replay-uid yes|no  the UID in JSON replay answers (default no)\n"
+"  --reuse-port       share the port with other servers (SO_REUSEPORT)\n";
 
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -40,6 +51,13 @@ static const struct option longopts[] = {
 	{ "threads", required_argument, NULL, 'o' },
 	{ "log-level", required_argument, NULL, 'o' },
 	{ "batch-max", required_argument, NULL, 'o' },
+	{ "max-connections", required_argument, NULL, 'o' },
+	{ "max-connections-per-ip", required_argument, NULL, 'o' },
+	{ "header-timeout", required_argument, NULL, 'o' },
+	{ "preview-agents", required_argument, NULL, 'o' },
+	{ "metrics-listen", required_argument, NULL, 'o' },
+	{ "replay-uid", required_argument, NULL, 'o' },
+	{ "reuse-port", no_argument, NULL, 'o' },
 	{ "port-file", required_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -63,7 +81,8 @@ parse_args(int argc, char **argv, struct vd_config *c, const char **port_file)
 		case 'c':
 			break;
 		case 'o':
-			if (vd_config_set(c, longopts[idx].name, optarg, err,
+			if (vd_config_set(c, longopts[idx].name, optarg != NULL ?
+			    optarg : "yes", err,
 			    sizeof(err)) != 0) {
 				fprintf(stderr, "ntag424-verifyd: --%s\n", err);
 				return 2;
@@ -113,7 +132,10 @@ static int
 serve(const struct vd_config *c, const char *port_file)
 {
 	struct vd_http_opts	 ho = { c->listen_host, c->listen_port,
-	    c->threads };
+	    c->threads, c->reuse_port, c->max_connections,
+	    c->max_connections_ip, c->header_timeout, c->preview_agents,
+	    c->metrics_host[0] != '\0' ? c->metrics_host : NULL,
+	    c->metrics_port, c->replay_uid };
 	vd_tags_t		*tags = NULL;
 	vd_batch_t		*batch = NULL;
 	vd_http_t		*http = NULL;
@@ -135,6 +157,9 @@ serve(const struct vd_config *c, const char *port_file)
 	}
 	log_msg(PLOG_INFO, "listening on %s:%u", c->listen_host,
 	    vd_http_port(http));
+	if (vd_http_metrics_port(http) != 0)
+		log_msg(PLOG_INFO, "metrics on %s:%u", c->metrics_host,
+		    vd_http_metrics_port(http));
 	if (port_file != NULL && write_port(port_file, vd_http_port(http)))
 		goto out;
 	sigwait(&set, &sig);
