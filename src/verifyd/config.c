@@ -133,6 +133,10 @@ vd_config_set(struct vd_config *c, const char *key, const char *v,
 			c->batch_max = (unsigned)n;
 		else
 			r = -1;
+	} else if (strcmp(key, "per-tag-meta-keys") == 0) {
+		if ((r = strcmp(v, "yes") == 0 || strcmp(v, "no") == 0 ? 0 :
+		    -1) == 0)
+			c->per_tag_meta = strcmp(v, "yes") == 0;
 	} else {
 		snprintf(err, errlen, "unknown option \"%s\"", key);
 		return -1;

@@ -19,7 +19,7 @@ coin() { pq "$(sed -n "${1}p" "$DIR/coin.urls")"; }
 sc() { pq "$(sed -n "${1}p" "$DIR/sc.urls")"; }
 
 start_server --db "$DB" --kek-file "$KEK" --cohort an12196 \
-    --cohort self-checkout --log-level warn
+    --cohort self-checkout --per-tag-meta-keys yes --log-level warn
 
 expect healthz 200 ok /healthz
 
