@@ -352,10 +352,9 @@ read_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	if (r != NTAG424_OK)
 		goto fail;
 	k->generation = row.generation;
-	if ((row.current_mask & (1u << t->file_keyno)) == 0) {
-		k->status = VD_TAG_NO_KEY;
-		return NTAG424_OK;
-	}
+	if ((row.current_mask & (1u << t->file_keyno)) == 0)
+		return no_key(t, uid, k, "no current file-read key",
+		    "the tag was marked provisioned without it");
 	if (row.source == NTAG424_KS_SRC_DIVERSIFIED)
 		r = derive(t, &row, k->file_key);
 	else
