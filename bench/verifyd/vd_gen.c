@@ -4,16 +4,18 @@
  * emulated tag (the SUN data is computed here and the first URL checked
  * with libntag424 before anything is printed).
  *
- *   vd_gen tags DB KEK N
+ *   vd_gen tags DB KEK N [FIRST [random]]
  *       one master key, cohort key "scale" (the SDM meta-read key of every
- *       tag) and N tags of template TEMPLATE, each with its file-read key
- *       (the templates' default, key 3) diversified from the master key (keystore.h) and stored as
- *       the tag's current key, all in one transaction. Tag i has UID
- *       04 || i (4 bytes, big-endian) || 5A 42.
- *   vd_gen urls DB KEK N COUNT
- *       COUNT first taps spread over all N tags: URL j is tag
- *       (j * STRIDE) mod N with counter j / N + 1 (rounds of every tag),
- *       one path and query per line.
+ *       tag) and N tags FIRST (0), FIRST + 1, ... of template TEMPLATE,
+ *       each with its file-read key (the templates' default, key 3)
+ *       diversified from the master key (keystore.h), or random with
+ *       "random", stored as the tag's current key, all in one transaction.
+ *       Tag i has UID 04 || i (4 bytes, big-endian) || 5A 42.
+ *   vd_gen urls DB KEK N COUNT [FIRST]
+ *       COUNT first taps spread over the N tags from FIRST: URL j is tag
+ *       FIRST + (j * STRIDE) mod N with counter j / N + 1 (rounds of
+ *       every tag), one path and query per line. The key source is that
+ *       of tag FIRST.
  *   vd_gen unknown DB KEK COUNT
  *       COUNT URLs whose PICCData decrypts under the cohort key to a random
  *       UID no tag has (what an attacker who knows the cohort key sends);
@@ -40,6 +42,7 @@ struct keys {
 	uint8_t		master[16];
 	uint8_t		meta[16];
 	uint32_t	mver;
+	ntag424_ks_t	*ks;		/* random file-read keys: read them */
 };
 
 static int file_keyno;
@@ -76,8 +79,24 @@ uid_of(unsigned long i, uint8_t uid[7])
 	uid[6] = 0x42;
 }
 
+/* The tag's file-read key, version 1. */
 static void
-add_tag(ntag424_ks_t *ks, const struct keys *k, unsigned long i, int64_t now)
+file_key(const struct keys *k, const uint8_t uid[7], uint8_t key[16])
+{
+	int r;
+
+	if (k->ks != NULL)
+		r = ntag424_ks_key_get(k->ks, uid, file_keyno,
+		    NTAG424_KS_CURRENT, key, NULL);
+	else
+		r = ntag424_ks_diversify(k->master, uid, file_keyno, 1, key);
+	if (r != NTAG424_OK)
+		die("file-read key", r, k->ks);
+}
+
+static void
+add_tag(ntag424_ks_t *ks, const struct keys *k, unsigned long i, int64_t now,
+    bool random)
 {
 	struct ntag424_ks_tag	t;
 	uint8_t			key[16];
@@ -88,13 +107,17 @@ add_tag(ntag424_ks_t *ks, const struct keys *k, unsigned long i, int64_t now)
 	t.status = NTAG424_KS_PROVISIONED;
 	snprintf(t.name, sizeof(t.name), "scale");
 	snprintf(t.tmpl, sizeof(t.tmpl), "%s", TEMPLATE);
-	t.source = NTAG424_KS_SRC_DIVERSIFIED;
-	t.master_version = k->mver;
+	t.source = random ? NTAG424_KS_SRC_RANDOM : NTAG424_KS_SRC_DIVERSIFIED;
+	t.master_version = random ? 0 : k->mver;
 	t.generation = 1;
 	t.created = t.updated = t.provisioned = now;
-	if ((r = ks_tag_import(ks, &t, &added)) != NTAG424_OK ||
-	    (r = ntag424_ks_diversify(k->master, t.uid, file_keyno, 1,
-	    key)) != NTAG424_OK ||
+	if (random)
+		r = random_bytes(key, sizeof(key)) == 0 ? NTAG424_OK :
+		    NTAG424_ERR_CRYPTO;
+	else
+		r = ntag424_ks_diversify(k->master, t.uid, file_keyno, 1, key);
+	if (r != NTAG424_OK || (r = ks_tag_import(ks, &t, &added)) !=
+	    NTAG424_OK ||
 	    (r = ks_key_import(ks, t.uid, file_keyno, NTAG424_KS_CURRENT,
 	    NTAG424_KS_APPLIED, 1, key, &added)) != NTAG424_OK)
 		die("add tag", r, ks);
@@ -102,7 +125,8 @@ add_tag(ntag424_ks_t *ks, const struct keys *k, unsigned long i, int64_t now)
 }
 
 static int
-tags(const char *db, const char *kek, unsigned long n)
+tags(const char *db, const char *kek, unsigned long n, unsigned long first,
+    bool random)
 {
 	ntag424_ks_t	*ks = ks_open(db, kek);
 	struct keys	 k;
@@ -116,8 +140,8 @@ tags(const char *db, const char *kek, unsigned long n)
 		die("master/cohort key", r, ks);
 	if ((r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
 		die("begin", r, ks);
-	for (unsigned long i = 0; i < n; i++)
-		add_tag(ks, &k, i, (int64_t)time(NULL));
+	for (unsigned long i = first; i < first + n; i++)
+		add_tag(ks, &k, i, (int64_t)time(NULL), random);
 	if ((r = ks_commit(ks)) != NTAG424_OK)
 		die("commit", r, ks);
 	wipe(&k, sizeof(k));
@@ -125,19 +149,29 @@ tags(const char *db, const char *kek, unsigned long n)
 	return 0;
 }
 
+/* The keys, and the handle kept open when tag first's keys are random. */
 static void
-load_keys(const char *db, const char *kek, struct keys *k)
+load_keys(const char *db, const char *kek, unsigned long first,
+    struct keys *k)
 {
-	ntag424_ks_t	*ks = ks_open(db, kek);
-	uint32_t	 v;
-	int		 r;
+	struct ntag424_ks_tag	 t;
+	ntag424_ks_t		*ks = ks_open(db, kek);
+	uint8_t			 uid[7];
+	uint32_t		 v;
+	int			 r;
 
+	uid_of(first, uid);
+	memset(k, 0, sizeof(*k));
 	if ((r = ntag424_ks_master_get(ks, 0, k->master, &k->mver)) !=
 	    NTAG424_OK ||
 	    (r = ntag424_ks_cohort_get(ks, COHORT, 0, k->meta, &v)) !=
 	    NTAG424_OK)
 		die("master/cohort key", r, ks);
-	ntag424_ks_free(&ks);
+	if (ntag424_ks_tag_get(ks, uid, &t) == NTAG424_OK &&
+	    t.source == NTAG424_KS_SRC_RANDOM)
+		k->ks = ks;
+	else
+		ntag424_ks_free(&ks);
 }
 
 /*
@@ -168,8 +202,8 @@ sun_url(const struct keys *k, const uint8_t uid[7], uint32_t ctr,
 		memcpy(sv2, head, 6);
 		memcpy(sv2 + 6, uid, 7);
 		memcpy(sv2 + 13, pt + 8, 3);
-		if (ntag424_ks_diversify(k->master, uid, file_keyno, 1, fkey) !=
-		    NTAG424_OK || aes128_cmac(fkey, sv2, 16, ses) != 0 ||
+		file_key(k, uid, fkey);
+		if (aes128_cmac(fkey, sv2, 16, ses) != 0 ||
 		    aes128_cmac(ses, NULL, 0, full) != 0)
 			die("mac", NTAG424_ERR_CRYPTO, NULL);
 		cmac_truncate(full, mac);
@@ -185,17 +219,16 @@ sun_url(const struct keys *k, const uint8_t uid[7], uint32_t ctr,
 
 /* The first URL through libntag424's own verifier: our SUN is its SUN. */
 static void
-self_check(const struct keys *k, const char *url)
+self_check(const struct keys *k, const uint8_t uid[7], const char *url)
 {
 	ntag424_template_t	*t = ntag424_template_new();
 	ntag424_sun_ctx_t	*ctx = ntag424_sun_ctx_new();
 	ntag424_sun_t		 sun;
-	uint8_t			 fkey[16], uid[7];
+	uint8_t			 fkey[16];
 
-	uid_of(0, uid);
+	file_key(k, uid, fkey);
 	if (t == NULL || ctx == NULL ||
 	    ntag424_template_compile(t, TEMPLATE, NULL) != NTAG424_OK ||
-	    ntag424_ks_diversify(k->master, uid, file_keyno, 1, fkey) != 0 ||
 	    ntag424_sun_ctx_set_meta_key(ctx, k->meta) != NTAG424_OK ||
 	    ntag424_sun_ctx_set_file_key(ctx, fkey) != NTAG424_OK ||
 	    ntag424_sun_verify(ctx, t, url, strlen(url), &sun) != NTAG424_OK)
@@ -207,21 +240,23 @@ self_check(const struct keys *k, const char *url)
 }
 
 static int
-urls(const char *db, const char *kek, unsigned long n, unsigned long count)
+urls(const char *db, const char *kek, unsigned long n, unsigned long count,
+    unsigned long first)
 {
 	struct keys	k;
 	uint8_t		uid[7];
 	char		url[128];
 
-	load_keys(db, kek, &k);
-	uid_of(0, uid);
+	load_keys(db, kek, first, &k);
+	uid_of(first, uid);
 	sun_url(&k, uid, 1, true, url, sizeof(url));
-	self_check(&k, url);
+	self_check(&k, uid, url);
 	for (unsigned long j = 0; j < count; j++) {
-		uid_of((unsigned long)((j * STRIDE) % n), uid);
+		uid_of(first + (unsigned long)((j * STRIDE) % n), uid);
 		sun_url(&k, uid, (uint32_t)(j / n + 1), true, url, sizeof(url));
 		puts(url);
 	}
+	ntag424_ks_free(&k.ks);
 	wipe(&k, sizeof(k));
 	return 0;
 }
@@ -233,7 +268,8 @@ unknown(const char *db, const char *kek, unsigned long count)
 	uint8_t		uid[7];
 	char		url[128];
 
-	load_keys(db, kek, &k);
+	load_keys(db, kek, 0, &k);
+	ntag424_ks_free(&k.ks);
 	for (unsigned long j = 0; j < count; j++) {
 		if (random_bytes(uid, sizeof(uid)) != 0)
 			die("random", NTAG424_ERR_CRYPTO, NULL);
@@ -246,12 +282,12 @@ unknown(const char *db, const char *kek, unsigned long count)
 }
 
 static unsigned long
-num(const char *s)
+num(const char *s, unsigned long min)
 {
 	char		*end;
 	unsigned long	 v = strtoul(s, &end, 10);
 
-	if (*s == '\0' || *end != '\0' || v == 0 || v > 0xFFFFFFFFUL) {
+	if (*s == '\0' || *end != '\0' || v < min || v > 0xFFFFFFFFUL) {
 		fprintf(stderr, "vd_gen: not a count: %s\n", s);
 		exit(2);
 	}
@@ -265,13 +301,16 @@ main(int argc, char **argv)
 
 	ntag424_template_opts_init(&o);
 	file_keyno = o.file_read;
-	if (argc == 5 && strcmp(argv[1], "tags") == 0)
-		return tags(argv[2], argv[3], num(argv[4]));
-	if (argc == 6 && strcmp(argv[1], "urls") == 0)
-		return urls(argv[2], argv[3], num(argv[4]), num(argv[5]));
+	if (argc >= 5 && argc <= 7 && strcmp(argv[1], "tags") == 0 &&
+	    (argc < 7 || strcmp(argv[6], "random") == 0))
+		return tags(argv[2], argv[3], num(argv[4], 1),
+		    argc > 5 ? num(argv[5], 0) : 0, argc == 7);
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "urls") == 0)
+		return urls(argv[2], argv[3], num(argv[4], 1), num(argv[5], 1),
+		    argc == 7 ? num(argv[6], 0) : 0);
 	if (argc == 5 && strcmp(argv[1], "unknown") == 0)
-		return unknown(argv[2], argv[3], num(argv[4]));
-	fprintf(stderr, "usage: vd_gen tags DB KEK N | urls DB KEK N COUNT | "
-	    "unknown DB KEK COUNT\n");
+		return unknown(argv[2], argv[3], num(argv[4], 1));
+	fprintf(stderr, "usage: vd_gen tags DB KEK N [FIRST [random]] | "
+	    "urls DB KEK N COUNT [FIRST] | unknown DB KEK COUNT\n");
 	return 2;
 }
