@@ -7,7 +7,7 @@
 # readable: refused), wrong or missing keeps the keys already loaded, logs
 # why, and the server goes on serving.
 VERIFYD=$1 GEN=$3
-NTAG424=$(dirname "$VERIFYD")/../ntag424/ntag424
+NTAG424=${NTAG424:-$(dirname "$VERIFYD")/../ntag424/ntag424}
 . "$(dirname "$0")/lib.sh"
 
 url() { "$GEN" urls "$DB" "$KEK" 1 "$2" "$1" | tail -n 1; }
