@@ -10,8 +10,9 @@
  * and kept in a bounded set-associative cache (least recently used out).
  * A UID the keystore does not know goes to a second, small cache for a
  * second, so that random PICC values cost what a bad MAC costs and cannot
- * grow the process. Each cache set belongs to one of STRIPES mutexes; the
- * keystore handle's lock is taken only on a real miss.
+ * grow the process. Each cache set belongs to one of STRIPES mutexes; a
+ * keystore connection (one of NHANDLE, each with its own lock) is taken
+ * only on a real miss.
  *
  * Per-tag meta-read keys (a key per tag for PICCData) can only be found by
  * reading every tag: that walk happens only when the operator asks for it
@@ -38,6 +39,7 @@
 #define WAYS		8
 #define STRIPES		64
 #define MASTER_MAX	16
+#define NHANDLE		2
 
 struct slot {
 	uint8_t			uid[NTAG424_UID_LEN];
@@ -63,25 +65,31 @@ struct master {
 	uint8_t			key[16];
 };
 
-struct vd_tags {
+/* A keystore connection: misses on two cores need not wait for each other. */
+struct handle {
+	pthread_mutex_t		 lock;		/* the handle is not thread-safe */
 	ntag424_ks_t		*ks;		/* NULL while it cannot reopen */
-	pthread_mutex_t		 ks_lock;	/* ks, masters, templates added */
+	struct master		 master[MASTER_MAX];
+	size_t			 nmaster;
+};
+
+struct vd_tags {
+	struct handle		 h[NHANDLE];	/* h[0] also loads keys */
 	char			*db, *kek_file;
 	bool			 per_tag_meta;
 	struct cache		 known, unknown;
 	pthread_rwlock_t	 meta_lock;
 	struct metaset		 meta;
 	int64_t			 meta_loaded;
-	struct master		 master[MASTER_MAX];
-	size_t			 nmaster;
 	ntag424_template_t	*tpl[TPL_MAX];
 	char			*text[TPL_MAX];
 	char			 path[TPL_MAX][PATH_LEN];
 	atomic_size_t		 ntpl;
 	atomic_uint		 epoch;		/* bumped when caches drop */
 	atomic_bool		 healthy;
-	char			 why[VD_REASON_MAX];	/* ks_lock */
-	int64_t			 probed;	/* ks_lock */
+	pthread_mutex_t		 why_lock;
+	char			 why[VD_REASON_MAX];	/* why_lock */
+	atomic_llong		 probed;	/* last keystore read, ms */
 	uint8_t			 file_keyno, meta_keyno;
 	uint8_t			 dummy[16];
 	uint64_t		 seed;
@@ -221,8 +229,12 @@ uid_text(const uint8_t uid[NTAG424_UID_LEN], char out[2 * NTAG424_UID_LEN + 1])
 static void
 health(vd_tags_t *t, bool ok, const char *why)
 {
-	if (!ok)
+	if (!ok) {
+		pthread_mutex_lock(&t->why_lock);
 		snprintf(t->why, sizeof(t->why), "%s", why);
+		pthread_mutex_unlock(&t->why_lock);
+	}
+	atomic_store(&t->probed, now_ms());
 	atomic_store(&t->healthy, ok);
 }
 
@@ -250,12 +262,14 @@ open_handle(const vd_tags_t *t, ntag424_ks_t **ksp, char *err, size_t errlen)
 
 /* As the committer does (batch.c): a restarted server needs a new handle. */
 static int
-reopen(vd_tags_t *t, char *err, size_t errlen)
+reopen(const vd_tags_t *t, struct handle *h, char *err, size_t errlen)
 {
 	int r;
 
-	ntag424_ks_free(&t->ks);
-	if ((r = open_handle(t, &t->ks, err, errlen)) != NTAG424_OK)
+	ntag424_ks_free(&h->ks);
+	wipe(h->master, sizeof(h->master));
+	h->nmaster = 0;
+	if ((r = open_handle(t, &h->ks, err, errlen)) != NTAG424_OK)
 		log_msg(PLOG_ERROR, "tag directory: cannot reopen the "
 		    "keystore: %s", err);
 	else
@@ -265,30 +279,30 @@ reopen(vd_tags_t *t, char *err, size_t errlen)
 
 /* A failed read: is the connection gone (1) or only the row bad (0)? */
 static bool
-gone(vd_tags_t *t)
+gone(struct handle *h)
 {
 	int v;
 
-	return ntag424_ks_schema_version(t->ks, &v) != NTAG424_OK;
+	return ntag424_ks_schema_version(h->ks, &v) != NTAG424_OK;
 }
 
-/* Master key of version v, unsealed once per handle (ks_lock held). */
+/* Master key of version v, unsealed once per handle (h->lock held). */
 static int
-master_key(vd_tags_t *t, uint32_t v, uint8_t key[16])
+master_key(struct handle *h, uint32_t v, uint8_t key[16])
 {
 	uint32_t	got;
 	int		r;
 
-	for (size_t i = 0; i < t->nmaster; i++)
-		if (t->master[i].version == v) {
-			memcpy(key, t->master[i].key, 16);
+	for (size_t i = 0; i < h->nmaster; i++)
+		if (h->master[i].version == v) {
+			memcpy(key, h->master[i].key, 16);
 			return NTAG424_OK;
 		}
-	if ((r = ntag424_ks_master_get(t->ks, v, key, &got)) != NTAG424_OK)
+	if ((r = ntag424_ks_master_get(h->ks, v, key, &got)) != NTAG424_OK)
 		return r;
-	if (t->nmaster < MASTER_MAX) {
-		t->master[t->nmaster].version = v;
-		memcpy(t->master[t->nmaster++].key, key, 16);
+	if (h->nmaster < MASTER_MAX) {
+		h->master[h->nmaster].version = v;
+		memcpy(h->master[h->nmaster++].key, key, 16);
 	}
 	return NTAG424_OK;
 }
@@ -298,12 +312,13 @@ master_key(vd_tags_t *t, uint32_t v, uint8_t key[16])
  * current key, so a URL of an earlier provisioning fails its MAC.
  */
 static int
-derive(vd_tags_t *t, const struct ntag424_ks_tag *row, uint8_t key[16])
+derive(const vd_tags_t *t, struct handle *h, const struct ntag424_ks_tag *row,
+    uint8_t key[16])
 {
 	uint8_t	master[16];
 	int	r;
 
-	if ((r = master_key(t, row->master_version, master)) != NTAG424_OK)
+	if ((r = master_key(h, row->master_version, master)) != NTAG424_OK)
 		return r;
 	r = ntag424_ks_diversify(master, row->uid, t->file_keyno,
 	    row->key_version[t->file_keyno], key);
@@ -317,7 +332,7 @@ derive(vd_tags_t *t, const struct ntag424_ks_tag *row, uint8_t key[16])
  * key_unavailable; the operator learns which one and why.
  */
 static int
-no_key(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
+no_key(struct handle *h, const uint8_t uid[NTAG424_UID_LEN],
     struct vd_tagkeys *k, const char *what, const char *why)
 {
 	char hex[2 * NTAG424_UID_LEN + 1];
@@ -328,13 +343,14 @@ no_key(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	log_msg(PLOG_ERROR, "tag %s: %s in the keystore %s: %s; its taps are "
 	    "answered key_unavailable until the row is restored (or, after a "
 	    "KEK change, the server gets SIGHUP)", hex, what,
-	    ntag424_ks_where(t->ks), why);
+	    ntag424_ks_where(h->ks), why);
 	return NTAG424_OK;
 }
 
-/* Read one tag's row and file-read key (ks_lock held, t->ks open). */
+/* Read one tag's row and file-read key (h->lock held, h->ks open). */
 static int
-read_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
+read_tag(const vd_tags_t *t, struct handle *h,
+    const uint8_t uid[NTAG424_UID_LEN],
     struct vd_tagkeys *k, char *reason, size_t cap)
 {
 	struct ntag424_ks_tag	row;
@@ -345,7 +361,7 @@ read_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	memset(k, 0, sizeof(*k));
 	k->loaded = now_ms();
 	k->status = VD_TAG_UNKNOWN;
-	r = ntag424_ks_tag_get(t->ks, uid, &row);
+	r = ntag424_ks_tag_get(h->ks, uid, &row);
 	if (r == NTAG424_ERR_NOT_FOUND ||
 	    (r == NTAG424_OK && row.status != NTAG424_KS_PROVISIONED))
 		return NTAG424_OK;
@@ -353,12 +369,12 @@ read_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 		goto fail;
 	k->generation = row.generation;
 	if ((row.current_mask & (1u << t->file_keyno)) == 0)
-		return no_key(t, uid, k, "no current file-read key",
+		return no_key(h, uid, k, "no current file-read key",
 		    "the tag was marked provisioned without it");
 	if (row.source == NTAG424_KS_SRC_DIVERSIFIED)
-		r = derive(t, &row, k->file_key);
+		r = derive(t, h, &row, k->file_key);
 	else
-		r = ntag424_ks_key_get(t->ks, uid, t->file_keyno,
+		r = ntag424_ks_key_get(h->ks, uid, t->file_keyno,
 		    NTAG424_KS_CURRENT, k->file_key, NULL);
 	if (r == NTAG424_OK) {
 		k->status = VD_TAG_OK;
@@ -366,12 +382,12 @@ read_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	}
 fail:
 	wipe(k->file_key, sizeof(k->file_key));
-	snprintf(why, sizeof(why), "%s", ntag424_ks_errmsg(t->ks));
-	if (r == NTAG424_ERR_STORE && gone(t)) {
+	snprintf(why, sizeof(why), "%s", ntag424_ks_errmsg(h->ks));
+	if (r == NTAG424_ERR_STORE && gone(h)) {
 		snprintf(reason, cap, "%s", why);
 		return NTAG424_ERR_STORE;
 	}
-	return no_key(t, uid, k, row.generation == 0 ? "its row cannot be "
+	return no_key(h, uid, k, row.generation == 0 ? "its row cannot be "
 	    "read" : row.source == NTAG424_KS_SRC_DIVERSIFIED ? "its "
 	    "file-read key cannot be derived (master key)" : "its file-read "
 	    "key cannot be unsealed", why);
@@ -379,24 +395,23 @@ fail:
 
 /*
  * read_tag, reconnecting once after a store failure. Every failure is
- * logged and /healthz follows the last outcome (ks_lock held).
+ * logged and /healthz follows the last outcome (h->lock held).
  */
 static int
-load_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
+load_tag(vd_tags_t *t, struct handle *h, const uint8_t uid[NTAG424_UID_LEN],
     struct vd_tagkeys *k, char *reason, size_t cap)
 {
 	char	hex[2 * NTAG424_UID_LEN + 1];
 	int	r = NTAG424_ERR_STORE, i;
 
 	for (i = 0; i < 2 && r == NTAG424_ERR_STORE; i++) {
-		if ((t->ks == NULL || i > 0) &&
-		    reopen(t, reason, cap) != NTAG424_OK) {
+		if ((h->ks == NULL || i > 0) &&
+		    reopen(t, h, reason, cap) != NTAG424_OK) {
 			r = NTAG424_ERR_STORE;
 			continue;
 		}
-		r = read_tag(t, uid, k, reason, cap);
+		r = read_tag(t, h, uid, k, reason, cap);
 	}
-	t->probed = now_ms();
 	if (r == NTAG424_OK) {
 		health(t, true, NULL);
 		return r;
@@ -429,18 +444,25 @@ int
 vd_tags_lookup(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
     int refresh, struct vd_tagkeys *k, char *reason, size_t cap)
 {
-	int64_t		now = now_ms();
-	unsigned	epoch;
-	int		r;
+	int64_t		 now = now_ms();
+	struct handle	*h = NULL;
+	unsigned	 epoch;
+	int		 r;
 
 	if ((cache_get(t, &t->known, uid, now, k) ||
 	    cache_get(t, &t->unknown, uid, now, k)) &&
 	    fresh_enough(k, refresh, now))
 		return NTAG424_OK;
-	pthread_mutex_lock(&t->ks_lock);
+	for (size_t i = 0; i < NHANDLE && h == NULL; i++)
+		if (pthread_mutex_trylock(&t->h[i].lock) == 0)
+			h = &t->h[i];
+	if (h == NULL) {
+		h = &t->h[uid[NTAG424_UID_LEN - 1] % NHANDLE];
+		pthread_mutex_lock(&h->lock);
+	}
 	epoch = atomic_load(&t->epoch);
-	r = load_tag(t, uid, k, reason, cap);
-	pthread_mutex_unlock(&t->ks_lock);
+	r = load_tag(t, h, uid, k, reason, cap);
+	pthread_mutex_unlock(&h->lock);
 	if (r != NTAG424_OK || atomic_load(&t->epoch) != epoch)
 		return r;
 	if (k->status == VD_TAG_UNKNOWN) {
@@ -669,7 +691,8 @@ load_meta(vd_tags_t *t, ntag424_ks_t *ks, char *const *cohorts,
 
 /*
  * Templates are only added, never removed while serving: request threads
- * read them without a lock (ks_lock held, or before serving).
+ * read them without a lock (only setup and vd_tags_reload add them, one
+ * thread at a time).
  */
 static int
 add_template(vd_tags_t *t, const char *text, char *err, size_t errlen)
@@ -745,17 +768,19 @@ load_templates(vd_tags_t *t, ntag424_ks_t *ks, char *const *tpl, size_t n,
 int
 vd_tags_reload_meta(vd_tags_t *t)
 {
-	char	err[VD_REASON_MAX];
-	int	r = NTAG424_OK;
+	struct handle	*h = &t->h[0];
+	char		 err[VD_REASON_MAX];
+	int		 r = NTAG424_OK;
 
-	pthread_mutex_lock(&t->ks_lock);
+	pthread_mutex_lock(&h->lock);
 	if (now_ms() - t->meta_loaded >= REFRESH_MS) {
-		if (t->ks == NULL && reopen(t, err, sizeof(err)) != NTAG424_OK)
+		if (h->ks == NULL && reopen(t, h, err, sizeof(err)) !=
+		    NTAG424_OK)
 			r = NTAG424_ERR_STORE;
-		else if ((r = load_meta(t, t->ks, NULL, 0, err,
-		    sizeof(err))) == NTAG424_ERR_STORE && gone(t) &&
-		    reopen(t, err, sizeof(err)) == NTAG424_OK)
-			r = load_meta(t, t->ks, NULL, 0, err, sizeof(err));
+		else if ((r = load_meta(t, h->ks, NULL, 0, err,
+		    sizeof(err))) == NTAG424_ERR_STORE && gone(h) &&
+		    reopen(t, h, err, sizeof(err)) == NTAG424_OK)
+			r = load_meta(t, h->ks, NULL, 0, err, sizeof(err));
 		t->meta_loaded = now_ms();
 		if (r != NTAG424_OK)
 			log_msg(PLOG_ERROR, "tag directory: reloading the "
@@ -765,67 +790,80 @@ vd_tags_reload_meta(vd_tags_t *t)
 		else if (r == NTAG424_OK)
 			r = 1;
 	}
-	pthread_mutex_unlock(&t->ks_lock);
+	pthread_mutex_unlock(&h->lock);
 	return r;
+}
+
+/* Put a new connection in h, the old one comes back in *ks. */
+static void
+swap_handle(struct handle *h, ntag424_ks_t **ks)
+{
+	ntag424_ks_t *old;
+
+	pthread_mutex_lock(&h->lock);
+	old = h->ks;
+	h->ks = *ks;
+	*ks = old;
+	wipe(h->master, sizeof(h->master));
+	h->nmaster = 0;
+	pthread_mutex_unlock(&h->lock);
 }
 
 int
 vd_tags_reload(vd_tags_t *t, const struct vd_config *c, char *err,
     size_t errlen)
 {
-	ntag424_ks_t	*ks = NULL;
-	int		 r;
+	ntag424_ks_t	*ks[NHANDLE] = { NULL };
+	size_t		 i;
+	int		 r = NTAG424_OK;
 
-	if ((r = open_handle(t, &ks, err, errlen)) != NTAG424_OK)
-		return r;
-	pthread_mutex_lock(&t->ks_lock);
-	if ((r = load_meta(t, ks, c->cohorts, c->ncohorts, err, errlen)) ==
-	    NTAG424_OK &&
-	    (r = load_templates(t, ks, c->templates, c->ntemplates, err,
-	    errlen)) == NTAG424_OK) {
-		ntag424_ks_free(&t->ks);
-		t->ks = ks;
-		ks = NULL;
-		wipe(t->master, sizeof(t->master));
-		t->nmaster = 0;
+	for (i = 0; i < NHANDLE && r == NTAG424_OK; i++)
+		r = open_handle(t, &ks[i], err, errlen);
+	if (r == NTAG424_OK) {
+		pthread_mutex_lock(&t->h[0].lock);
+		if ((r = load_meta(t, ks[0], c->cohorts, c->ncohorts, err,
+		    errlen)) == NTAG424_OK)
+			r = load_templates(t, ks[0], c->templates,
+			    c->ntemplates, err, errlen);
+		pthread_mutex_unlock(&t->h[0].lock);
+	}
+	if (r == NTAG424_OK) {
+		for (i = 0; i < NHANDLE; i++)
+			swap_handle(&t->h[i], &ks[i]);
 		atomic_fetch_add(&t->epoch, 1);
 		health(t, true, NULL);
-	}
-	pthread_mutex_unlock(&t->ks_lock);
-	ntag424_ks_free(&ks);
-	if (r == NTAG424_OK) {
 		cache_clear(&t->known);
 		cache_clear(&t->unknown);
 	}
+	for (i = 0; i < NHANDLE; i++)
+		ntag424_ks_free(&ks[i]);
 	return r;
 }
 
 int
 vd_tags_health(vd_tags_t *t, char *why, size_t cap)
 {
-	char	err[VD_REASON_MAX];
-	int	r;
+	struct handle	*h = &t->h[0];
+	char		 err[VD_REASON_MAX];
 
 	if (atomic_load(&t->healthy))
 		return 0;
 	/* Probe at most once a second, and never behind a slow miss. */
-	if (pthread_mutex_trylock(&t->ks_lock) != 0) {
-		snprintf(why, cap, "keystore unavailable");
-		return -1;
-	}
-	if (now_ms() - t->probed >= REFRESH_MS) {
-		t->probed = now_ms();
-		if ((t->ks == NULL || gone(t)) &&
-		    reopen(t, err, sizeof(err)) != NTAG424_OK)
+	if (now_ms() - atomic_load(&t->probed) >= REFRESH_MS &&
+	    pthread_mutex_trylock(&h->lock) == 0) {
+		if ((h->ks == NULL || gone(h)) &&
+		    reopen(t, h, err, sizeof(err)) != NTAG424_OK)
 			health(t, false, err);
 		else
 			health(t, true, NULL);
+		pthread_mutex_unlock(&h->lock);
 	}
-	r = atomic_load(&t->healthy) ? 0 : -1;
-	if (r != 0)
-		snprintf(why, cap, "%s", t->why);
-	pthread_mutex_unlock(&t->ks_lock);
-	return r;
+	if (atomic_load(&t->healthy))
+		return 0;
+	pthread_mutex_lock(&t->why_lock);
+	snprintf(why, cap, "%s", t->why);
+	pthread_mutex_unlock(&t->why_lock);
+	return -1;
 }
 
 static int
@@ -852,11 +890,13 @@ setup(vd_tags_t *t, const struct vd_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "RAND_bytes failed");
 		return NTAG424_ERR_CRYPTO;
 	}
-	if ((r = open_handle(t, &t->ks, err, errlen)) != NTAG424_OK ||
-	    (r = load_meta(t, t->ks, c->cohorts, c->ncohorts, err, errlen)) !=
-	    NTAG424_OK ||
-	    (r = load_templates(t, t->ks, c->templates, c->ntemplates, err,
-	    errlen)) != NTAG424_OK)
+	for (size_t i = 0; i < NHANDLE; i++)
+		if ((r = open_handle(t, &t->h[i].ks, err, errlen)) != NTAG424_OK)
+			return r;
+	if ((r = load_meta(t, t->h[0].ks, c->cohorts, c->ncohorts, err,
+	    errlen)) != NTAG424_OK ||
+	    (r = load_templates(t, t->h[0].ks, c->templates, c->ntemplates,
+	    err, errlen)) != NTAG424_OK)
 		return r;
 	if (atomic_load(&t->ntpl) == 0) {
 		snprintf(err, errlen, "no URL template: give --template, or "
@@ -878,7 +918,10 @@ vd_tags_open(vd_tags_t **tp, const struct vd_config *c, char *err,
 		snprintf(err, errlen, "out of memory");
 		return NTAG424_ERR_NOMEM;
 	}
-	pthread_mutex_init(&t->ks_lock, NULL);
+	for (size_t i = 0; i < NHANDLE; i++)
+		pthread_mutex_init(&t->h[i].lock, NULL);
+	pthread_mutex_init(&t->why_lock, NULL);
+	atomic_init(&t->probed, 0);
 	pthread_rwlock_init(&t->meta_lock, NULL);
 	atomic_init(&t->ntpl, 0);
 	atomic_init(&t->epoch, 0);
@@ -913,10 +956,13 @@ vd_tags_free(vd_tags_t **tp)
 		ntag424_template_free(&t->tpl[i]);
 		free(t->text[i]);
 	}
-	ntag424_ks_free(&t->ks);
+	for (size_t i = 0; i < NHANDLE; i++) {
+		ntag424_ks_free(&t->h[i].ks);
+		pthread_mutex_destroy(&t->h[i].lock);
+	}
 	free(t->db);
 	free(t->kek_file);
-	pthread_mutex_destroy(&t->ks_lock);
+	pthread_mutex_destroy(&t->why_lock);
 	pthread_rwlock_destroy(&t->meta_lock);
 	wipe(t, sizeof(*t));
 	free(t);
