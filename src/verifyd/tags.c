@@ -10,7 +10,7 @@
  * and kept in a bounded set-associative cache (least recently used out).
  * A UID the keystore does not know goes to a second, small cache for a
  * second, so that random PICC values cost what a bad MAC costs and cannot
- * grow the process. Each cache set belongs to one of STRIPES mutexes; a
+ * grow the process (cache.c: each set has its own lock among 64); a
  * keystore connection (one of NHANDLE, each with its own lock) is taken
  * only on a real miss.
  *
@@ -31,29 +31,14 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/prim.h"
+#include "verifyd/cache.h"
 #include "verifyd/verifyd.h"
 
 #define TPL_MAX		(2 * VD_LIST_MAX)
 #define PATH_LEN	256
 #define REFRESH_MS	1000
-#define WAYS		8
-#define STRIPES		64
 #define MASTER_MAX	16
 #define NHANDLE		2
-
-struct slot {
-	uint8_t			uid[NTAG424_UID_LEN];
-	bool			used;
-	int64_t			touched;	/* monotonic ms, for LRU */
-	struct vd_tagkeys	k;
-};
-
-struct cache {
-	struct slot		*slot;		/* nsets * WAYS */
-	size_t			 nsets;		/* a power of two */
-	int			 kind;		/* VD_DIR_* for the metric */
-	pthread_mutex_t		 lock[STRIPES];	/* set i: lock[i % STRIPES] */
-};
 
 struct metaset {
 	uint8_t			(*key)[16];
@@ -77,7 +62,7 @@ struct vd_tags {
 	struct handle		 h[NHANDLE];	/* h[0] also loads keys */
 	char			*db, *kek_file;
 	bool			 per_tag_meta;
-	struct cache		 known, unknown;
+	vd_cache_t		*known, *unknown;
 	pthread_rwlock_t	 meta_lock;
 	struct metaset		 meta;
 	int64_t			 meta_loaded;
@@ -92,7 +77,6 @@ struct vd_tags {
 	atomic_llong		 probed;	/* last keystore read, ms */
 	uint8_t			 file_keyno, meta_keyno;
 	uint8_t			 dummy[16];
-	uint64_t		 seed;
 };
 
 static int64_t
@@ -102,122 +86,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Keyed with a random seed: nobody chooses UIDs that share one set. */
-static size_t
-set_of(const vd_tags_t *t, const struct cache *c,
-    const uint8_t uid[NTAG424_UID_LEN])
-{
-	uint64_t h = 1469598103934665603ULL ^ t->seed;	/* FNV-1a */
-
-	for (size_t i = 0; i < NTAG424_UID_LEN; i++)
-		h = (h ^ uid[i]) * 1099511628211ULL;
-	h ^= h >> 29;
-	return (size_t)h & (c->nsets - 1);
-}
-
-static int
-cache_init(struct cache *c, size_t nsets, int kind)
-{
-	if ((c->slot = calloc(nsets * WAYS, sizeof(*c->slot))) == NULL)
-		return NTAG424_ERR_NOMEM;
-	c->nsets = nsets;
-	c->kind = kind;
-	for (size_t i = 0; i < STRIPES; i++)
-		pthread_mutex_init(&c->lock[i], NULL);
-	return NTAG424_OK;
-}
-
-static void
-cache_free(struct cache *c)
-{
-	if (c->slot == NULL)
-		return;
-	wipe(c->slot, c->nsets * WAYS * sizeof(*c->slot));
-	free(c->slot);
-	c->slot = NULL;
-	for (size_t i = 0; i < STRIPES; i++)
-		pthread_mutex_destroy(&c->lock[i]);
-}
-
-static struct slot *
-slot_find(struct slot *s, const uint8_t uid[NTAG424_UID_LEN])
-{
-	for (size_t w = 0; w < WAYS; w++)
-		if (s[w].used && memcmp(s[w].uid, uid, NTAG424_UID_LEN) == 0)
-			return &s[w];
-	return NULL;
-}
-
-static bool
-cache_get(const vd_tags_t *t, struct cache *c,
-    const uint8_t uid[NTAG424_UID_LEN], int64_t now, struct vd_tagkeys *k)
-{
-	size_t		 set = set_of(t, c, uid);
-	struct slot	*e;
-
-	pthread_mutex_lock(&c->lock[set % STRIPES]);
-	if ((e = slot_find(&c->slot[set * WAYS], uid)) != NULL) {
-		*k = e->k;
-		e->touched = now;
-	}
-	pthread_mutex_unlock(&c->lock[set % STRIPES]);
-	return e != NULL;
-}
-
-/* Insert or replace; a full set gives up its least recently used slot. */
-static void
-cache_put(const vd_tags_t *t, struct cache *c,
-    const uint8_t uid[NTAG424_UID_LEN], int64_t now,
-    const struct vd_tagkeys *k)
-{
-	size_t		 set = set_of(t, c, uid), w;
-	struct slot	*s = &c->slot[set * WAYS], *e;
-
-	pthread_mutex_lock(&c->lock[set % STRIPES]);
-	if ((e = slot_find(s, uid)) == NULL) {
-		e = &s[0];
-		for (w = 0; w < WAYS && e->used; w++)
-			if (!s[w].used || s[w].touched < e->touched)
-				e = &s[w];
-		if (!e->used)
-			vd_metrics_directory(c->kind, 1);
-		e->used = true;
-		memcpy(e->uid, uid, NTAG424_UID_LEN);
-	}
-	e->k = *k;
-	e->touched = now;
-	pthread_mutex_unlock(&c->lock[set % STRIPES]);
-}
-
-static void
-cache_drop(const vd_tags_t *t, struct cache *c,
-    const uint8_t uid[NTAG424_UID_LEN])
-{
-	size_t		 set = set_of(t, c, uid);
-	struct slot	*e;
-
-	pthread_mutex_lock(&c->lock[set % STRIPES]);
-	if ((e = slot_find(&c->slot[set * WAYS], uid)) != NULL) {
-		wipe(e, sizeof(*e));
-		vd_metrics_directory(c->kind, -1);
-	}
-	pthread_mutex_unlock(&c->lock[set % STRIPES]);
-}
-
-static void
-cache_clear(struct cache *c)
-{
-	for (size_t set = 0; set < c->nsets; set++) {
-		pthread_mutex_lock(&c->lock[set % STRIPES]);
-		for (size_t w = 0; w < WAYS; w++)
-			if (c->slot[set * WAYS + w].used) {
-				wipe(&c->slot[set * WAYS + w], sizeof(struct slot));
-				vd_metrics_directory(c->kind, -1);
-			}
-		pthread_mutex_unlock(&c->lock[set % STRIPES]);
-	}
 }
 
 static void
@@ -449,8 +317,8 @@ vd_tags_lookup(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	unsigned	 epoch;
 	int		 r;
 
-	if ((cache_get(t, &t->known, uid, now, k) ||
-	    cache_get(t, &t->unknown, uid, now, k)) &&
+	if ((vd_cache_get(t->known, uid, now, k) ||
+	    vd_cache_get(t->unknown, uid, now, k)) &&
 	    fresh_enough(k, refresh, now))
 		return NTAG424_OK;
 	for (size_t i = 0; i < NHANDLE && h == NULL; i++)
@@ -466,11 +334,11 @@ vd_tags_lookup(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	if (r != NTAG424_OK || atomic_load(&t->epoch) != epoch)
 		return r;
 	if (k->status == VD_TAG_UNKNOWN) {
-		cache_drop(t, &t->known, uid);
-		cache_put(t, &t->unknown, uid, now, k);
+		vd_cache_drop(t->known, uid);
+		vd_cache_put(t->unknown, uid, now, k);
 	} else {
-		cache_drop(t, &t->unknown, uid);
-		cache_put(t, &t->known, uid, now, k);
+		vd_cache_drop(t->unknown, uid);
+		vd_cache_put(t->known, uid, now, k);
 	}
 	return NTAG424_OK;
 }
@@ -832,8 +700,8 @@ vd_tags_reload(vd_tags_t *t, const struct vd_config *c, char *err,
 			swap_handle(&t->h[i], &ks[i]);
 		atomic_fetch_add(&t->epoch, 1);
 		health(t, true, NULL);
-		cache_clear(&t->known);
-		cache_clear(&t->unknown);
+		vd_cache_clear(t->known);
+		vd_cache_clear(t->unknown);
 	}
 	for (i = 0; i < NHANDLE; i++)
 		ntag424_ks_free(&ks[i]);
@@ -879,14 +747,13 @@ setup(vd_tags_t *t, const struct vd_config *c, char *err, size_t errlen)
 	if ((c->db != NULL && (t->db = strdup(c->db)) == NULL) ||
 	    (c->kek_file != NULL &&
 	    (t->kek_file = strdup(c->kek_file)) == NULL) ||
-	    cache_init(&t->known, VD_TAG_CACHE / WAYS, VD_DIR_TAGS) != 0 ||
-	    cache_init(&t->unknown, VD_UNKNOWN_CACHE / WAYS,
-	    VD_DIR_UNKNOWN) != 0) {
+	    (t->known = vd_cache_new(VD_TAG_CACHE, VD_DIR_TAGS)) == NULL ||
+	    (t->unknown = vd_cache_new(VD_UNKNOWN_CACHE, VD_DIR_UNKNOWN)) ==
+	    NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NTAG424_ERR_NOMEM;
 	}
-	if (random_bytes(t->dummy, sizeof(t->dummy)) != 0 ||
-	    random_bytes((uint8_t *)&t->seed, sizeof(t->seed)) != 0) {
+	if (random_bytes(t->dummy, sizeof(t->dummy)) != 0) {
 		snprintf(err, errlen, "RAND_bytes failed");
 		return NTAG424_ERR_CRYPTO;
 	}
@@ -946,10 +813,8 @@ vd_tags_free(vd_tags_t **tp)
 
 	if (tp == NULL || (t = *tp) == NULL)
 		return;
-	cache_clear(&t->known);
-	cache_clear(&t->unknown);
-	cache_free(&t->known);
-	cache_free(&t->unknown);
+	vd_cache_free(&t->known);
+	vd_cache_free(&t->unknown);
 	meta_free(&t->meta);
 	n = atomic_load(&t->ntpl);
 	for (size_t i = 0; i < n; i++) {

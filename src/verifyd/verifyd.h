@@ -2,8 +2,9 @@
  * ntag424-verifyd internals: the SUN verification service.
  *
  *   config.c   the configuration file and flags
- *   tags.c     the tag directory: keys per UID (a bounded cache read on
- *              demand), meta-read keys, templates
+ *   tags.c     the tag directory: keys per UID (read on demand), meta-read
+ *              keys, templates
+ *   cache.c    its bounded caches of tags and unknown UIDs (cache.h)
  *   verify.c   the pipeline: route -> parse -> PICCData -> keys -> MAC
  *   batch.c    the group commit of counter advances (one committer thread)
  *   http.c     libmicrohttpd: suspend while the counter commits, resume
