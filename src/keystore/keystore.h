@@ -224,6 +224,14 @@ int ntag424_ks_tag_set_status(ntag424_ks_t *ks,
  */
 int ntag424_ks_tag_foreach(ntag424_ks_t *ks,
     int (*fn)(const struct ntag424_ks_tag *, void *), void *arg);
+/*
+ * Call fn once for every distinct template of a provisioned tag, in text
+ * order (one query; the verifier's start does not walk the tags). fn
+ * returns 0 to go on, anything else stops and is returned; fn must not
+ * call the keystore.
+ */
+int ntag424_ks_template_foreach(ntag424_ks_t *ks,
+    int (*fn)(const char *tmpl, void *), void *arg);
 
 /* keys.c: tag keys (needs the KEK) */
 /*

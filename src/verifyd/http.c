@@ -386,6 +386,10 @@ route(struct vd_request *rq, bool json, bool head)
 	q = q != NULL ? q + 1 : "";
 	switch (v != NULL ? vd_route_find(v, rq->uri, plen) : -1) {
 	case VD_ROUTE_HEALTH:
+		if (vd_tags_health(rq->h->tags, rq->res.reason,
+		    sizeof(rq->res.reason)) != 0)
+			return send_text(rq->conn, 503, "text/plain",
+			    "keystore unavailable\n");
 		return send_text(rq->conn, 200, "text/plain", "ok\n");
 	case VD_ROUTE_METRICS:	/* only on the metrics listener */
 	case VD_ROUTE_NONE:
