@@ -25,11 +25,14 @@ trap 'stop_server; pgctl stop; cleanup' EXIT
 url() { "$GEN" urls "$DB" "$KEK" 1 "$2" "$1" | tail -n 1; }
 valid() { printf '"verdict":"valid","uid":"040000000%s5A42","counter":%s,' "$1" "$2"; }
 # expect_after_outage NAME UIDIDX URLFILE: valid, or the committer's one
-# store_error and then valid.
+# store_error (its log line names the counter store) and then valid.
 expect_after_outage() {
 	get "$(cat "$3")"
-	if [ "$CODE" = 503 ] && printf '%s' "$BODY" |
-	    grep -q '"verdict":"store_error","reason":"the counter store failed'
+	# The answer names only a request id; the log says which store failed.
+	rid=$(printf '%s' "$BODY" | sed -n 's/.*"request":"\([0-9a-f]*\)".*/\1/p')
+	if [ "$CODE" = 503 ] && [ -n "$rid" ] &&
+	    grep -q "request $rid: store_error: the counter store failed" \
+	    "$DIR/server.log"
 	then
 		get "$(cat "$3")"
 	fi

@@ -8,7 +8,8 @@ VERIFYD=$1 GEN=$3
 N=12000
 
 "$GEN" tags "$DB" "$KEK" 10 || { echo "FAIL vd_gen tags"; exit 1; }
-start_server --db "$DB" --kek-file "$KEK" --log-level warn
+start_server --db "$DB" --kek-file "$KEK" --log-level warn \
+    --metrics-listen 127.0.0.1:0
 "$GEN" unknown "$DB" "$KEK" $N |
     awk -v b="$BASE" '{ printf "url = \"%s%s\"\noutput = /dev/null\n", b, $0 }' \
     >"$DIR/curl.cfg"
@@ -16,7 +17,7 @@ curl -s -K "$DIR/curl.cfg" -w '%{http_code}\n' >"$DIR/codes"
 [ "$(grep -c '^404$' "$DIR/codes")" -eq $N ] && ok all_unknown_404 ||
     bad "answers: $(sort "$DIR/codes" | uniq -c | tr '\n' ' ')"
 
-get /metrics
+metrics
 m() { printf '%s\n' "$BODY" | awk -v k="$1" '$1 == k { print $2 }'; }
 [ "$(m 'verifyd_requests_total{verdict="unknown_tag"}')" = $N ] && ok counted ||
     bad "unknown_tag: $(m 'verifyd_requests_total{verdict="unknown_tag"}')"
