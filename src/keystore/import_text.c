@@ -402,6 +402,17 @@ csv_row(struct ntag424_ks_text *t, const struct record *h,
 	return r;
 }
 
+/* Detected as CSV but without one column name of ours: no key file. */
+static int
+no_known_column(const struct record *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (lookup_col(csv_cols, h->f[i]) >= 0 ||
+		    lookup_col(tag_keys_cols, h->f[i]) >= 0)
+			return 0;
+	return 1;
+}
+
 /* The Python provisioner's file is told apart by its key 0 column. */
 static int
 has_column(const struct record *h, const char *name)
@@ -426,6 +437,12 @@ parse_csv(struct ntag424_ks_text *t, const char *buf, size_t len)
 	}
 	if ((r = next_record(&c, h, t)) <= 0) {
 		r = r == 0 ? bad(t, "the file is empty") : r;
+		goto done;
+	}
+	if (t->format == NTAG424_KS_FMT_AUTO && no_known_column(h)) {
+		r = bad(t, "the file is not a keystore backup, nor a key file "
+		    "of a known format (CSV with a header naming uid and k0 to "
+		    "k4, tag_keys.csv, Boltcard wipe JSON, JSON Lines)");
 		goto done;
 	}
 	if (t->format == NTAG424_KS_FMT_AUTO)

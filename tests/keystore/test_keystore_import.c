@@ -175,6 +175,12 @@ static const struct {
 	    "uid, k0 to k4, version, template, label)" },
 	{ 0, "uid,k0,k0\n", 0, "line 1: column 'k0' appears twice" },
 	{ 0, "k0,k1\n", 0, "line 1: the header has no uid column" },
+	{ 0, "not a backup at all, but text\n", 0, "the file is not a "
+	    "keystore backup, nor a key file of a known format (CSV with a "
+	    "header naming uid and k0 to k4, tag_keys.csv, Boltcard wipe JSON, "
+	    "JSON Lines)" },
+	{ NTAG424_KS_FMT_CSV, "a,b\n", 0, "line 1: unknown column 'a' (a csv "
+	    "file has uid, k0 to k4, version, template, label)" },
 	{ 0, "uid,label\n", 0, "line 1: the header has no key column" },
 	{ 0, "uid,k0\n" UA "," K0 ",x\n", 0,
 	    "line 2: 3 fields, the header has 2" },

@@ -60,6 +60,15 @@ ks_fail(ntag424_ks_t *ks, const char *verb, int r)
 	return 1;
 }
 
+static void
+say_created(const ntag424_ks_t *ks)
+{
+	if (ntag424_ks_kek_created(ks) != NULL)
+		fprintf(stderr, "created a new key-encryption key in %s: back "
+		    "it up\n", ntag424_ks_kek_created(ks));
+}
+
+/* Open; a new KEK is only announced once the command succeeded. */
 static int
 open_ks(ntag424_ks_t **ksp, const struct import_opts *o, const char *verb,
     unsigned flags)
@@ -73,9 +82,6 @@ open_ks(ntag424_ks_t **ksp, const struct import_opts *o, const char *verb,
 	}
 	if ((r = ntag424_ks_open(*ksp, &ko)) != NTAG424_OK)
 		return ks_fail(*ksp, verb, r);
-	if (ntag424_ks_kek_created(*ksp) != NULL)
-		fprintf(stderr, "created a new key-encryption key in %s: back "
-		    "it up\n", ntag424_ks_kek_created(*ksp));
 	return 0;
 }
 
@@ -237,6 +243,10 @@ keys_import(const struct import_opts *o, const char *path)
 		goto done;
 	rc = format == NTAG424_KS_FMT_BACKUP ? import_backup(ks, o, path) :
 	    import_text(ks, o, path, buf, len);
+	if (rc == 0)
+		say_created(ks);
+	else	/* A keystore or KEK made for this import only goes with it. */
+		ntag424_ks_abandon(&ks);
 done:
 	ntag424_ks_free(&ks);
 	wipe(buf, len);
@@ -266,6 +276,7 @@ keys_forget(const struct import_opts *o, const char *uidarg)
 	if ((rc = open_ks(&ks, o, "forget", NTAG424_KS_NO_CREATE |
 	    NTAG424_KS_NO_KEK)) != 0)
 		goto done;
+	say_created(ks);
 	if ((r = ntag424_ks_tag_forget(ks, uid, o->force)) != NTAG424_OK) {
 		rc = ks_fail(ks, "forget", r);
 		goto done;
