@@ -166,9 +166,21 @@ put_row(ntag424_ks_t *ks, const char *uidhex, int keyno, int slot,
 static int
 tag_exists(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN])
 {
-	struct ntag424_ks_tag t;
+	char		 uidhex[UID_HEX_LEN + 1];
+	struct db_param	 p[] = { P_TEXT(uidhex) };
+	db_res_t	*res = NULL;
+	int		 r;
 
-	return ntag424_ks_tag_get(ks, uid, &t);
+	ks_uid_hex(uid, uidhex);
+	if ((r = ks_query(ks, "reading a tag", "SELECT 1 FROM tags WHERE "
+	    "uid = $1", p, 1, &res)) != NTAG424_OK)
+		return r;
+	r = ks_next(ks, "reading a tag", res);
+	ks->be->res_free(res);
+	if (r == 0)
+		return ks_fail(ks, NTAG424_ERR_NOT_FOUND, "tag %s is not in the "
+		    "keystore %s", uidhex, ks->where);
+	return r < 0 ? r : NTAG424_OK;
 }
 
 static int

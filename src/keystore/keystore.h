@@ -69,7 +69,8 @@
 #define NTAG424_KS_RUN_ID_LEN	32	/* hex characters */
 #define NTAG424_KS_STEP_MAX	32
 #define NTAG424_KS_MSG_MAX	512
-#define NTAG424_KS_SCHEMA	2	/* schema version this code writes */
+#define NTAG424_KS_REASON_MAX	128	/* why a tag was revoked */
+#define NTAG424_KS_SCHEMA	3	/* schema version this code writes */
 
 typedef struct ntag424_ks ntag424_ks_t;
 
@@ -113,6 +114,7 @@ enum ntag424_ks_ctr_outcome {
 	NTAG424_KS_ADVANCED = 1,	/* new counter stored */
 	NTAG424_KS_REPLAY,		/* counter not above the stored one */
 	NTAG424_KS_STALE,		/* generation not the tag's current */
+	NTAG424_KS_REVOKED,		/* the tag is revoked: not stored */
 };
 
 struct ntag424_ks_tag {
@@ -129,6 +131,8 @@ struct ntag424_ks_tag {
 	unsigned	current_mask;		/* bit k: current key k stored */
 	unsigned	pending_mask;		/* bit k: pending key k stored */
 	uint8_t		key_version[NTAG424_KS_NKEYS];	/* current, 0 if none */
+	int64_t		revoked;		/* Unix seconds, 0 if not */
+	char		revoke_reason[NTAG424_KS_REASON_MAX + 1];
 };
 
 struct ntag424_ks_keyinfo {
@@ -153,6 +157,7 @@ struct ntag424_ks_advance {
 	uint32_t	generation;
 	uint32_t	ctr;
 	int		outcome;		/* set: enum ntag424_ks_ctr_outcome */
+	uint32_t	stored;			/* set on REPLAY: the stored ctr */
 };
 
 struct ntag424_ks_import_stats {
@@ -161,6 +166,7 @@ struct ntag424_ks_import_stats {
 	size_t		keys_same;		/* already there, identical */
 	size_t		masters_added;
 	size_t		cohorts_added;
+	size_t		counters_raised;	/* added or raised */
 };
 
 /* store.c */
@@ -210,6 +216,19 @@ int ntag424_ks_tag_set_plan(ntag424_ks_t *ks,
  */
 int ntag424_ks_tag_set_status(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], int status);
+/*
+ * Revoke a tag (a lost or stolen one): the verifier then answers its
+ * genuine taps "revoked" and stores no counter for them. reason may be
+ * NULL or empty, at most NTAG424_KS_REASON_MAX printable characters; it
+ * stays in the keystore and is never shown to whoever tapped. Revoking a
+ * revoked tag replaces the reason. NTAG424_ERR_NOT_FOUND for an unknown
+ * tag (nothing stored).
+ */
+int ntag424_ks_tag_revoke(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN], const char *reason);
+/* Undo a revocation; NTAG424_ERR_STATE if the tag is not revoked. */
+int ntag424_ks_tag_unrevoke(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN]);
 /*
  * Call fn for every tag in UID order; fn returns 0 to go on, anything else
  * stops the walk and is returned. fn must not call the keystore.
@@ -307,9 +326,12 @@ int ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
 /*
  * The verifier's group commit: as ntag424_ks_counter_advance_batch, but an
  * advance is stored only while v[i].generation is the generation of a tag
- * whose status is provisioned, checked in the same statement; otherwise
- * v[i].outcome = NTAG424_KS_STALE (the tag was re-provisioned, reset or is
- * unknown), so a URL of an earlier provisioning never becomes valid again.
+ * whose status is provisioned and that is not revoked, checked in the same
+ * statement; otherwise v[i].outcome = NTAG424_KS_REVOKED (the tag is
+ * revoked; nothing stored) or NTAG424_KS_STALE (the tag was re-provisioned,
+ * reset or is unknown), so a URL of an earlier provisioning never becomes
+ * valid again. On REPLAY v[i].stored is the counter already stored: equal
+ * to v[i].ctr for this very URL, above it when a later tap was accepted.
  */
 int ntag424_ks_counter_accept_batch(ntag424_ks_t *ks,
     struct ntag424_ks_advance *v, size_t n);
@@ -327,8 +349,8 @@ int ntag424_ks_rotate_kek(ntag424_ks_t *ks, const char *new_kek_file);
 
 /* backup.c */
 /*
- * Write every tag, tag key, master and cohort key (not the journal, not
- * the counters) to path (created 0600, replaced atomically), encrypted with
+ * Write every tag (with its revocation), tag key, master and cohort key
+ * and the verifier's read counters (not the journal) to path (created 0600, replaced atomically), encrypted with
  * AES-256-GCM under PBKDF2-HMAC-SHA256(secret, salt) where secret is the
  * content of passphrase_file, or the keystore's KEK if passphrase_file is
  * NULL. *ntags = tags written (may be NULL).
@@ -338,7 +360,10 @@ int ntag424_ks_export(ntag424_ks_t *ks, const char *path,
 /*
  * Merge a backup in one transaction: records missing here are added,
  * identical ones skipped; a key that differs from the one stored here is
- * NTAG424_ERR_STATE and nothing is imported. st may be NULL.
+ * NTAG424_ERR_STATE and nothing is imported. A read counter is raised to
+ * the backup's, never lowered (the higher of the two wins), so a restore
+ * cannot make a used URL valid again. A revocation in the backup is kept
+ * (a tag revoked here stays revoked). st may be NULL.
  */
 int ntag424_ks_import(ntag424_ks_t *ks, const char *path,
     const char *passphrase_file, struct ntag424_ks_import_stats *st);

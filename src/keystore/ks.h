@@ -117,6 +117,18 @@ int ks_kek_check_seal(const uint8_t kek[NTAG424_KS_KEK_LEN],
  * different key with NTAG424_ERR_STATE.
  */
 int ks_tag_import(ntag424_ks_t *ks, const struct ntag424_ks_tag *t, int *added);
+/* Mark a tag revoked unless it is already (NTAG424_ERR_MALFORMED if bad). */
+int ks_tag_import_revoked(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN], int64_t revoked,
+    const char *reason);
+/*
+ * counters.c: call fn for every stored read counter (backups); raise one
+ * to ctr unless it is already at or above it (*raised = 1 if changed).
+ */
+int ks_counter_foreach(ntag424_ks_t *ks, int (*fn)(const uint8_t *uid,
+    uint32_t generation, uint32_t ctr, void *arg), void *arg);
+int ks_counter_raise(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    uint32_t generation, uint32_t ctr, int *raised);
 int ks_key_import(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
     int keyno, int slot, int state, uint8_t version,
     const uint8_t key[NTAG424_KS_KEY_LEN], int *added);

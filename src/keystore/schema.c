@@ -69,12 +69,20 @@ static const char *const v2[] = {
 	NULL,
 };
 
+/* Version 3: revoked tags. */
+static const char *const v3[] = {
+	"ALTER TABLE tags ADD COLUMN revoked BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE tags ADD COLUMN revoke_reason TEXT",
+	NULL,
+};
+
 static const struct {
 	int			 version;
 	const char *const	*sql;
 } migrations[] = {
 	{ 1, v1 },
 	{ 2, v2 },
+	{ 3, v3 },
 };
 
 static int

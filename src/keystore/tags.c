@@ -1,4 +1,7 @@
-/* Tags: status, plan (template, key source), generation, timestamps. */
+/*
+ * Tags: status, plan (template, key source), generation, timestamps, and
+ * whether the tag is revoked.
+ */
 #include <string.h>
 #include <time.h>
 
@@ -6,7 +9,7 @@
 #include "ntag424/err.h"
 
 #define TAG_COLS "uid, status, name, template, key_source, master_version, " \
-    "generation, created, updated, provisioned"
+    "generation, created, updated, provisioned, revoked, revoke_reason"
 
 static int
 source_parse(const char *s)
@@ -45,6 +48,9 @@ fill(ntag424_ks_t *ks, db_res_t *res, struct ntag424_ks_tag *t)
 	t->created = be->col_int(res, 7);
 	t->updated = be->col_int(res, 8);
 	t->provisioned = be->col_int(res, 9);
+	t->revoked = be->col_int(res, 10);
+	copy_text(t->revoke_reason, sizeof(t->revoke_reason),
+	    be->col_text(res, 11));
 	return NTAG424_OK;
 }
 
@@ -173,6 +179,61 @@ ntag424_ks_tag_set_status(ntag424_ks_t *ks,
 	return updated_one(ks, r, changes, uidhex);
 }
 
+/* Printable ASCII only: the reason is shown by keys list and show. */
+static int
+reason_ok(const char *reason)
+{
+	size_t n = 0;
+
+	for (; reason[n] != '\0'; n++)
+		if (reason[n] < 0x20 || reason[n] > 0x7e)
+			return 0;
+	return n <= NTAG424_KS_REASON_MAX;
+}
+
+int
+ntag424_ks_tag_revoke(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    const char *reason)
+{
+	char		uidhex[UID_HEX_LEN + 1];
+	struct db_param	p[] = { P_TEXT(uidhex), P_INT(time(NULL)),
+	    P_TEXT(reason) };
+	int64_t		changes = 0;
+	int		r;
+
+	if (reason == NULL || reason[0] == '\0')
+		p[2].type = DB_NULL;
+	else if (!reason_ok(reason))
+		return ks_fail(ks, NTAG424_ERR_ARG, "the reason must be at most "
+		    "%d printable ASCII characters", NTAG424_KS_REASON_MAX);
+	ks_uid_hex(uid, uidhex);
+	r = ks_exec(ks, "revoking a tag", "UPDATE tags SET revoked = $2, "
+	    "revoke_reason = $3, updated = $2 WHERE uid = $1", p, 3, &changes);
+	return updated_one(ks, r, changes, uidhex);
+}
+
+int
+ntag424_ks_tag_unrevoke(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN])
+{
+	struct ntag424_ks_tag	t;
+	char			uidhex[UID_HEX_LEN + 1];
+	struct db_param		p[] = { P_TEXT(uidhex), P_INT(time(NULL)) };
+	int64_t			changes = 0;
+	int			r;
+
+	ks_uid_hex(uid, uidhex);
+	r = ks_exec(ks, "unrevoking a tag", "UPDATE tags SET revoked = 0, "
+	    "revoke_reason = NULL, updated = $2 WHERE uid = $1 AND revoked <> 0",
+	    p, 2, &changes);
+	if (r != NTAG424_OK || changes == 1)
+		return r;
+	if ((r = ntag424_ks_tag_get(ks, uid, &t)) != NTAG424_OK)
+		return r;
+	return ks_fail(ks, NTAG424_ERR_STATE, "tag %s is not revoked: nothing "
+	    "was changed", uidhex);
+}
+
 int
 ntag424_ks_tag_foreach(ntag424_ks_t *ks,
     int (*fn)(const struct ntag424_ks_tag *, void *), void *arg)
@@ -227,4 +288,21 @@ ks_tag_import(ntag424_ks_t *ks, const struct ntag424_ks_tag *t, int *added)
 		return r;
 	*added = changes == 1;
 	return NTAG424_OK;
+}
+
+/* A revocation in a backup is kept; one already here stays as it is. */
+int
+ks_tag_import_revoked(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    int64_t revoked, const char *reason)
+{
+	char		uidhex[UID_HEX_LEN + 1];
+	struct db_param	p[] = { P_TEXT(uidhex), P_INT(revoked),
+	    text_or_null(reason) };
+
+	if (revoked <= 0 || !reason_ok(reason))
+		return NTAG424_ERR_MALFORMED;
+	ks_uid_hex(uid, uidhex);
+	return ks_exec(ks, "importing a revocation", "UPDATE tags SET "
+	    "revoked = $2, revoke_reason = $3 WHERE uid = $1 AND revoked = 0",
+	    p, 3, NULL);
 }

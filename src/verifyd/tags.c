@@ -164,6 +164,7 @@ load_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	if (r != NTAG424_OK)
 		goto store;
 	k->generation = row.generation;
+	k->revoked = row.revoked != 0;
 	if ((row.current_mask & (1u << t->file_keyno)) == 0) {
 		k->status = VD_TAG_NO_KEY;
 		snprintf(reason, cap, "the keystore has no current key %u for "

@@ -37,6 +37,7 @@ enum vd_verdict {
 	VD_MALFORMED,
 	VD_KEY_UNAVAILABLE,
 	VD_STORE_ERROR,
+	VD_REVOKED,		/* genuine, but the tag is revoked */
 	VD_NVERDICTS,
 };
 
@@ -97,6 +98,7 @@ struct vd_tagkeys {
 	uint32_t	generation;
 	uint8_t		file_key[16];
 	int		status;		/* VD_TAG_* */
+	bool		revoked;	/* ntag424_ks_tag_revoke() */
 	int64_t		loaded;		/* monotonic ms when read */
 };
 

@@ -67,7 +67,7 @@ schema_newer_refused(void)
 	ntag424_ks_free(&ks);
 	ks = open_with(db_uri, kek_file, 0, &r);
 	CHECK_INT(NTAG424_ERR_STORE, r);
-	CHECK_MSG(ks, "has schema version 99, newer than this program's 2");
+	CHECK_MSG(ks, "has schema version 99, newer than this program's 3");
 	ntag424_ks_free(&ks);
 	fresh();
 }
