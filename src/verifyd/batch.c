@@ -84,6 +84,7 @@ commit(vd_batch_t *b, size_t n)
 		struct vd_advance *a = b->reqs[i];
 
 		a->a.outcome = b->v[i].outcome;
+		a->a.stored = b->v[i].stored;
 		a->err = r;
 		if (r != NTAG424_OK)
 			snprintf(a->errmsg, sizeof(a->errmsg), "the counter "

@@ -251,6 +251,25 @@ authenticate(vd_verifier_t *v, ntag424_sun_t *sun, int refresh,
 	return verdict(res, VD_KEY_UNAVAILABLE, NULL, "%s", ntag424_strerror(r));
 }
 
+/*
+ * The directory says revoked: read the tag again before saying so, as it
+ * may have been unrevoked since (a revoked tag's taps are rare, and each
+ * costs one read, as each replay costs one commit). On a store failure
+ * the cached answer stands; if it was re-provisioned meanwhile, the
+ * commit says stale and the request is verified again.
+ */
+static bool
+still_revoked(vd_verifier_t *v, const ntag424_sun_t *sun,
+    struct vd_tagkeys *k)
+{
+	char reason[VD_REASON_MAX];
+
+	if (vd_tags_lookup(v->tags, sun->uid, 2, k, reason,
+	    sizeof(reason)) != NTAG424_OK)
+		return true;
+	return k->revoked;
+}
+
 static void
 fill_valid(const ntag424_sun_t *sun, const struct vd_tagkeys *k,
     struct vd_result *res, struct ntag424_ks_advance *adv)
@@ -301,7 +320,7 @@ vd_verify(vd_verifier_t *v, const char *path, const char *query,
 	}
 	if (r == 1)
 		fill_valid(&sun, &k, res, adv);
-	if (r == 1 && k.revoked) {
+	if (r == 1 && k.revoked && still_revoked(v, &sun, &k)) {
 		/* Genuine, so it may say so; its counter is not advanced. */
 		r = verdict(res, VD_REVOKED, NULL, "%s", revoked_reason);
 		wipe(res->file_data, sizeof(res->file_data));
