@@ -115,6 +115,7 @@ enum ntag424_ks_ctr_outcome {
 	NTAG424_KS_REPLAY,		/* counter not above the stored one */
 	NTAG424_KS_STALE,		/* generation not the tag's current */
 	NTAG424_KS_REVOKED,		/* the tag is revoked: not stored */
+	NTAG424_KS_TAMPERED,		/* a row does not authenticate */
 };
 
 struct ntag424_ks_tag {

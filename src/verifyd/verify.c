@@ -357,7 +357,12 @@ vd_verify_settle(struct vd_result *res, const struct vd_advance *a)
 		snprintf(res->reason, sizeof(res->reason), "%s", a->errmsg);
 	} else if (a->a.outcome == NTAG424_KS_ADVANCED)
 		res->verdict = VD_VALID;
-	else if (a->a.outcome == NTAG424_KS_REVOKED) {
+	else if (a->a.outcome == NTAG424_KS_TAMPERED) {
+		res->verdict = VD_STORE_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "%s", "the keystore's "
+		    "record of this tag failed its integrity check: nothing was "
+		    "accepted");
+	} else if (a->a.outcome == NTAG424_KS_REVOKED) {
 		res->verdict = VD_REVOKED;
 		snprintf(res->reason, sizeof(res->reason), "%s", revoked_reason);
 	} else {

@@ -146,8 +146,9 @@ struct vd_advance {
 };
 
 /*
- * Start the committer on its own keystore handle (opened from c without a
- * KEK: counters need none). Returns 0 or NTAG424_ERR_* with err.
+ * Start the committer on its own keystore handle (opened from c with the
+ * KEK: counter rows carry MACs under a key derived from it). Returns 0 or
+ * NTAG424_ERR_* with err.
  */
 int vd_batch_start(vd_batch_t **bp, const struct vd_config *c, char *err,
     size_t errlen);

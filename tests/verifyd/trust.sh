@@ -32,20 +32,21 @@ expect earlier_tap_after 409 'a later tap of this tag was already accepted' \
 expect same_url_again 409 'this URL was used before' "$(u 2)"
 
 # Revoke: bad input first, nothing stored.
-keys revoke 04000000000001 --db "$DB"
+keys revoke 04000000000001 --db "$DB" --kek-file "$KEK"
 [ $? -eq 1 ] && grep -q 'tag 04000000000001 is not in the keystore' \
     "$DIR/out" && ok revoke_unknown_uid || bad "revoke_unknown_uid: $(cat "$DIR/out")"
 keys revoke 0400 --db "$DB"
 [ $? -eq 2 ] && grep -q "give the tag's UID" "$DIR/out" &&
     ok revoke_bad_uid || bad "revoke_bad_uid: $(cat "$DIR/out")"
-keys unrevoke "$TAG" --db "$DB"
+keys unrevoke "$TAG" --db "$DB" --kek-file "$KEK"
 [ $? -eq 1 ] && grep -q "tag $TAG is not revoked: nothing was changed" \
     "$DIR/out" && ok unrevoke_not_revoked || bad "unrevoke_not_revoked: $(cat "$DIR/out")"
 keys list --db "$DB"
 grep -q "^$TAG  provisioned  -  " "$DIR/out" && ok list_not_revoked ||
     bad "list_not_revoked: $(cat "$DIR/out")"
 
-keys revoke "$TAG" --reason "lost at the fair" --db "$DB"
+keys revoke "$TAG" --reason "lost at the fair" --db "$DB" \
+    --kek-file "$KEK"
 [ $? -eq 0 ] && ok revoke || bad "revoke: $(cat "$DIR/out")"
 keys list --db "$DB"
 grep -q "^$TAG  provisioned  revoked  " "$DIR/out" && ok list_revoked ||
@@ -70,7 +71,7 @@ serve "$DB"
 expect revoked_after_restart 410 '"verdict":"revoked"' "$(u 4)"
 
 # Unrevoked: taps read while revoked were not counted, so tap 3 is valid.
-keys unrevoke "$TAG" --db "$DB"
+keys unrevoke "$TAG" --db "$DB" --kek-file "$KEK"
 [ $? -eq 0 ] && ok unrevoke || bad "unrevoke: $(cat "$DIR/out")"
 expect unrevoked_valid 200 '"counter":4,' "$(u 3)"
 
@@ -92,7 +93,7 @@ stop_server
 if [ "$MODE" = pg ]; then
 	psql -q "$DB" -c "SET client_min_messages = warning; DROP TABLE \
 	    journal, tag_keys, tags, master_keys, cohort_keys, counters, \
-	    kek_check, schema_version" >/dev/null || bad drop_tables
+	    kek_check, schema_version, row_auth" >/dev/null || bad drop_tables
 	FRESH=$DB
 else
 	FRESH=$DIR/fresh.db

@@ -27,8 +27,9 @@ static const char usage_text[] =
     "usage: ntag424 keys list [--json] [--db DB]\n"
     "       ntag424 keys show UID [--reveal] [--json] [--db DB] "
     "[--kek-file F]\n"
-    "       ntag424 keys revoke UID [--reason TEXT] [--db DB]\n"
-    "       ntag424 keys unrevoke UID [--db DB]\n"
+    "       ntag424 keys revoke UID [--reason TEXT] [--db DB] "
+    "[--kek-file F]\n"
+    "       ntag424 keys unrevoke UID [--db DB] [--kek-file F]\n"
     "       ntag424 keys export FILE [--passphrase-file P] [--db DB] "
     "[--kek-file F]\n"
     "       ntag424 keys import FILE [--passphrase-file P] [--db DB] "
@@ -344,7 +345,8 @@ keys_revoke(const struct keys_opts *o, const char *verb, const char *uidarg)
 		fprintf(stderr, "ntag424 keys unrevoke: --reason is for revoke\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = open_ks(&ks, o, NTAG424_KS_NO_KEK | NTAG424_KS_NO_CREATE)))
+	/* The tag row carries a MAC under the KEK: changing it needs the KEK. */
+	if ((rc = open_ks(&ks, o, NTAG424_KS_NO_CREATE)))
 		goto done;
 	r = revoke ? ntag424_ks_tag_revoke(ks, uid, o->reason) :
 	    ntag424_ks_tag_unrevoke(ks, uid);
