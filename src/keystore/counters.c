@@ -8,7 +8,16 @@
  * two writes, the second finds the row changed, reads it again and sees
  * ctr >= its own. A provisioned tag's row exists from its provisioning on
  * (ctr -1: nothing accepted yet), so a missing row is tampering.
+ *
+ * The verifier's handle remembers, per (UID, generation), the counter row
+ * and tag MAC it last checked or wrote ("seen"). The next tap then costs
+ * one statement, as before rows had MACs: a compare and swap that holds
+ * only while both rows are still exactly the ones checked (their MAC
+ * columns equal), else the full read and check runs. The memory also
+ * catches a counter row put back to an older authentic value while the
+ * verifier runs: counters only go up.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -36,6 +45,83 @@ static const char accept_sql[] =
     "AND counters.generation = $2 WHERE tags.uid = $1";
 #define ACC_CTR		(KS_TAG_MAC_COL + 1)
 #define ACC_MAC		(KS_TAG_MAC_COL + 2)
+
+/* The one-statement accept while both rows are as last seen. */
+static const char fast_sql[] =
+    "UPDATE counters SET ctr = $3, updated = $4, mac = $5 "
+    "WHERE uid = $1 AND generation = $2 AND ctr = $6 AND mac = $7 "
+    "AND EXISTS (SELECT 1 FROM tags WHERE tags.uid = $1 "
+    "AND tags.generation = $2 AND tags.status = 'provisioned' "
+    "AND tags.revoked = 0 AND tags.mac = $8)";
+
+#define SEEN_SLOTS	16384	/* power of two; a miss costs one read */
+
+struct seen {
+	uint8_t		uid[NTAG424_KS_UID_LEN];
+	uint8_t		used;
+	uint32_t	generation;
+	int64_t		ctr;
+	char		cmac[KS_MAC_HEX];
+	char		tmac[KS_MAC_HEX];
+};
+
+static struct seen *
+seen_slot(ntag424_ks_t *ks, const uint8_t *uid, uint32_t generation)
+{
+	struct seen	*tab = ks->seen;
+	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
+
+	if (tab == NULL && (tab = ks->seen = calloc(SEEN_SLOTS,
+	    sizeof(*tab))) == NULL)
+		return NULL;
+	for (size_t i = 0; i < NTAG424_KS_UID_LEN; i++)
+		h = (h ^ uid[i]) * 1099511628211ULL;
+	h = (h ^ generation) * 1099511628211ULL;
+	return &tab[h & (SEEN_SLOTS - 1)];
+}
+
+/* What was seen of (uid, generation), or NULL. */
+static struct seen *
+seen_get(ntag424_ks_t *ks, const uint8_t *uid, uint32_t generation)
+{
+	struct seen *e = seen_slot(ks, uid, generation);
+
+	if (e == NULL || !e->used || e->generation != generation ||
+	    memcmp(e->uid, uid, NTAG424_KS_UID_LEN) != 0)
+		return NULL;
+	return e;
+}
+
+static void
+seen_put(ntag424_ks_t *ks, const uint8_t *uid, uint32_t generation,
+    int64_t ctr, const char *cmac, const char *tmac)
+{
+	struct seen *e = seen_slot(ks, uid, generation);
+
+	if (e == NULL)
+		return;
+	memcpy(e->uid, uid, NTAG424_KS_UID_LEN);
+	e->used = 1;
+	e->generation = generation;
+	e->ctr = ctr;
+	memcpy(e->cmac, cmac, KS_MAC_HEX);
+	memcpy(e->tmac, tmac, KS_MAC_HEX);
+}
+
+/* A rolled-back batch: what was written in it was never stored. */
+static void
+seen_clear(ntag424_ks_t *ks)
+{
+	if (ks->seen != NULL)
+		memset(ks->seen, 0, SEEN_SLOTS * sizeof(struct seen));
+}
+
+void
+ks_counter_seen_free(ntag424_ks_t *ks)
+{
+	free(ks->seen);
+	ks->seen = NULL;
+}
 
 struct cur {
 	int	found;
@@ -84,12 +170,14 @@ read_counter(ntag424_ks_t *ks, const char *uidhex, uint32_t generation,
 	return r;
 }
 
-/* Write ctr with its MAC where old was read; *changes 0: it moved on. */
+/*
+ * Write ctr with its MAC (into mac) where old was read; *changes 0: it
+ * moved on.
+ */
 static int
 store(ntag424_ks_t *ks, const char *uidhex, uint32_t generation,
-    int64_t ctr, const struct cur *old, int64_t *changes)
+    int64_t ctr, const struct cur *old, int64_t *changes, char mac[KS_MAC_HEX])
 {
-	char		mac[KS_MAC_HEX];
 	struct db_param	p[] = { P_TEXT(uidhex), P_INT(generation), P_INT(ctr),
 	    P_INT(time(NULL)), P_TEXT(mac), P_INT(old->ctr) };
 	int		r;
@@ -108,9 +196,10 @@ int
 ks_counter_create(ntag424_ks_t *ks, const char *uidhex, uint32_t generation)
 {
 	struct cur	none = { 0, 0 };
+	char		mac[KS_MAC_HEX];
 	int64_t		changes = 0;
 
-	return store(ks, uidhex, generation, NO_CTR, &none, &changes);
+	return store(ks, uidhex, generation, NO_CTR, &none, &changes, mac);
 }
 
 static int
@@ -126,7 +215,7 @@ static int
 advance(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
     uint32_t generation, uint32_t ctr, int *outcome, uint32_t *got)
 {
-	char		uidhex[UID_HEX_LEN + 1];
+	char		uidhex[UID_HEX_LEN + 1], mac[KS_MAC_HEX];
 	struct cur	c;
 	int64_t		changes = 0;
 	int		r, ok;
@@ -146,8 +235,8 @@ advance(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
 				*got = (uint32_t)c.ctr;
 			return NTAG424_OK;
 		}
-		if ((r = store(ks, uidhex, generation, ctr, &c, &changes)) !=
-		    NTAG424_OK)
+		if ((r = store(ks, uidhex, generation, ctr, &c, &changes,
+		    mac)) != NTAG424_OK)
 			return r;
 		if (changes == 1) {
 			*outcome = NTAG424_KS_ADVANCED;
@@ -211,9 +300,11 @@ run_batch(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
 		r = ks_commit(ks);
 	else
 		ks_rollback(ks);
-	if (r != NTAG424_OK)
+	if (r != NTAG424_OK) {
+		seen_clear(ks);
 		for (i = 0; i < n; i++)
 			v[i].outcome = 0;
+	}
 	return r;
 }
 
@@ -230,11 +321,11 @@ ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
  */
 static int
 judge(ntag424_ks_t *ks, db_res_t *res, const char *uidhex,
-    const struct ntag424_ks_advance *a, struct cur *c)
+    const struct ntag424_ks_advance *a, struct cur *c, char mac[KS_MAC_HEX])
 {
 	const struct db_backend	*be = ks->be;
 	const char		*status = be->col_text(res, 1);
-	char			 mac[KS_MAC_HEX];
+	const struct seen	*e;
 	int			 r;
 
 	if ((r = ks_tag_mac(ks, res, be->col_text(res, KS_TAG_DIGEST_COL),
@@ -257,13 +348,21 @@ judge(ntag424_ks_t *ks, db_res_t *res, const char *uidhex,
 	}
 	r = authentic(ks, uidhex, a->generation, c->ctr,
 	    be->col_text(res, ACC_MAC));
-	return r < 0 ? r : r == 1 ? 0 : NTAG424_KS_TAMPERED;
+	if (r != 1)
+		return r < 0 ? r : NTAG424_KS_TAMPERED;
+	if ((e = seen_get(ks, a->uid, a->generation)) != NULL &&
+	    c->ctr < e->ctr) {
+		ks_tampered(ks, uidhex, "read counter row (put back to an "
+		    "older value)");
+		return NTAG424_KS_TAMPERED;
+	}
+	return 0;
 }
 
 /* One read of the tag and counter rows: 0 go on, > 0 outcome, < 0 error. */
 static int
 accept_read(ntag424_ks_t *ks, const char *uidhex,
-    const struct ntag424_ks_advance *a, struct cur *c)
+    const struct ntag424_ks_advance *a, struct cur *c, char tmac[KS_MAC_HEX])
 {
 	struct db_param	 p[] = { P_TEXT(uidhex), P_INT(a->generation) };
 	db_res_t	*res = NULL;
@@ -274,24 +373,53 @@ accept_read(ntag424_ks_t *ks, const char *uidhex,
 	    &res)) != NTAG424_OK)
 		return r;
 	if ((r = ks_next(ks, "reading a tag and its counter", res)) == 1)
-		r = judge(ks, res, uidhex, a, c);
+		r = judge(ks, res, uidhex, a, c, tmac);
 	else if (r == 0)
 		r = NTAG424_KS_STALE;	/* no such tag (any more) */
 	ks->be->res_free(res);
 	return r;
 }
 
+/* The one-statement accept against what was seen: *changes 1 if it held. */
+static int
+accept_fast(ntag424_ks_t *ks, const char *uidhex,
+    const struct ntag424_ks_advance *a, struct seen *e, int64_t *changes)
+{
+	char		mac[KS_MAC_HEX];
+	struct db_param	p[] = { P_TEXT(uidhex), P_INT(a->generation),
+	    P_INT(a->ctr), P_INT(time(NULL)), P_TEXT(mac), P_INT(e->ctr),
+	    P_TEXT(e->cmac), P_TEXT(e->tmac) };
+	int		r;
+
+	*changes = 0;
+	if ((r = ks_counter_mac(ks, uidhex, a->generation, a->ctr, mac)) !=
+	    NTAG424_OK || (r = ks_exec(ks, "accepting a read counter",
+	    fast_sql, p, 8, changes)) != NTAG424_OK || *changes != 1)
+		return r;
+	e->ctr = a->ctr;
+	memcpy(e->cmac, mac, sizeof(mac));
+	return NTAG424_OK;
+}
+
 static int
 accept_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
 {
-	char		uidhex[UID_HEX_LEN + 1];
-	struct cur	c;
-	int64_t		changes = 0;
-	int		r;
+	char		 uidhex[UID_HEX_LEN + 1], tmac[KS_MAC_HEX];
+	char		 cmac[KS_MAC_HEX];
+	struct seen	*e;
+	struct cur	 c;
+	int64_t		 changes = 0;
+	int		 r;
 
 	ks_uid_hex(a->uid, uidhex);
+	a->outcome = NTAG424_KS_ADVANCED;
+	if ((e = seen_get(ks, a->uid, a->generation)) != NULL &&
+	    (int64_t)a->ctr > e->ctr &&
+	    ((r = accept_fast(ks, uidhex, a, e, &changes)) != NTAG424_OK ||
+	    changes == 1))
+		return r;
 	for (int i = 0; i < CAS_TRIES; i++) {
-		if ((r = accept_read(ks, uidhex, a, &c)) < 0)
+		if ((r = accept_read(ks, uidhex, a, &c, tmac)) < 0)
 			return r;
 		if (r > 0) {
 			a->outcome = r;
@@ -303,10 +431,10 @@ accept_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
 			return NTAG424_OK;
 		}
 		if ((r = store(ks, uidhex, a->generation, a->ctr, &c,
-		    &changes)) != NTAG424_OK)
+		    &changes, cmac)) != NTAG424_OK)
 			return r;
 		if (changes == 1) {
-			a->outcome = NTAG424_KS_ADVANCED;
+			seen_put(ks, a->uid, a->generation, a->ctr, cmac, tmac);
 			return NTAG424_OK;
 		}
 	}

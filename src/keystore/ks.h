@@ -21,6 +21,7 @@ struct ntag424_ks {
 	char			 kek_created[PATH_MAX];
 	char			 msg[NTAG424_KS_MSG_MAX];
 	void			*mac;		/* rowauth.c: EVP_MAC_CTX */
+	void			*seen;		/* counters.c: rows last checked */
 	uint8_t			 mac_kek[NTAG424_KS_KEK_LEN];	/* its KEK */
 };
 
@@ -212,6 +213,8 @@ int ks_rows_rekey(ntag424_ks_t *ks, const uint8_t newkek[NTAG424_KS_KEK_LEN]);
 int ks_tag_check(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
     struct ntag424_ks_tag *t, struct ks_keyrow *rows, size_t *nrows);
 int ks_tag_reseal(ntag424_ks_t *ks, const char *uidhex);
+/* counters.c: free the memory of rows checked (ks_rowauth_close). */
+void ks_counter_seen_free(ntag424_ks_t *ks);
 /* counters.c: the empty counter row (ctr -1) of a newly provisioned tag. */
 int ks_counter_create(ntag424_ks_t *ks, const char *uidhex,
     uint32_t generation);

@@ -34,6 +34,14 @@
 
 static const char label[] = "provisio keystore rows v1";
 
+static void
+mac_free(ntag424_ks_t *ks)
+{
+	EVP_MAC_CTX_free(ks->mac);
+	ks->mac = NULL;
+	wipe(ks->mac_kek, sizeof(ks->mac_kek));
+}
+
 /* The HMAC context keyed with the row key of the KEK now in use. */
 static EVP_MAC_CTX *
 mac_ctx(ntag424_ks_t *ks)
@@ -50,7 +58,7 @@ mac_ctx(ntag424_ks_t *ks)
 	if (c != NULL && CRYPTO_memcmp(ks->mac_kek, ks->kek,
 	    sizeof(ks->kek)) == 0)
 		return c;
-	ks_rowauth_close(ks);
+	mac_free(ks);
 	if ((m = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
 		return NULL;
 	c = EVP_MAC_CTX_new(m);
@@ -72,9 +80,8 @@ mac_ctx(ntag424_ks_t *ks)
 void
 ks_rowauth_close(ntag424_ks_t *ks)
 {
-	EVP_MAC_CTX_free(ks->mac);
-	ks->mac = NULL;
-	wipe(ks->mac_kek, sizeof(ks->mac_kek));
+	mac_free(ks);
+	ks_counter_seen_free(ks);
 }
 
 static void

@@ -67,12 +67,12 @@ reopen(vd_batch_t *b)
 }
 
 /*
- * A row that does not authenticate: say which, and open the store again
- * before the next commit, in case the KEK was rotated under us (the
- * configured KEK file then holds the new one).
+ * A row that does not authenticate: say which. The handle is kept: it
+ * remembers the counters it wrote, which is how a counter row put back to
+ * an older authentic value is caught again on the next try.
  */
 static void
-tampered(vd_batch_t *b, const struct ntag424_ks_advance *v)
+tampered(const struct ntag424_ks_advance *v)
 {
 	char uid[2 * NTAG424_KS_UID_LEN + 1];
 
@@ -81,7 +81,6 @@ tampered(vd_batch_t *b, const struct ntag424_ks_advance *v)
 	    "authenticate under the key-encryption key (changed outside "
 	    "provisio?); its tap was refused", uid);
 	vd_metrics_store_error();
-	b->broken = true;
 }
 
 static void
@@ -105,7 +104,7 @@ commit(vd_batch_t *b, size_t n)
 		struct vd_advance *a = b->reqs[i];
 
 		if (b->v[i].outcome == NTAG424_KS_TAMPERED)
-			tampered(b, &b->v[i]);
+			tampered(&b->v[i]);
 		a->a.outcome = b->v[i].outcome;
 		a->a.stored = b->v[i].stored;
 		a->err = r;

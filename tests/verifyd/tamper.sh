@@ -67,6 +67,13 @@ EOF
 sql "INSERT INTO counters (uid, generation, ctr, updated, mac) VALUES \
     ('$SC', $G, $C, $T, '$M')"
 expect counter_reinserted 409 'this URL was used before' "$(u sc 1)"
+# Put back to an older authentic value (saved above, counter 2) after tap 2
+# (counter 3) was accepted: the running server remembers what it wrote.
+expect second_tap 200 '"counter":3,' "$(u sc 2)"
+sql "UPDATE counters SET ctr = $C, updated = $T, mac = '$M' WHERE \
+    uid = '$SC'"
+refused counter_put_back "$(u sc 2)"
+refused counter_put_back_again "$(u sc 2)"
 sql "UPDATE counters SET mac = NULL WHERE uid = '$SC'"
 refused counter_mac_nulled "$(u sc 1)"
 stop_server
