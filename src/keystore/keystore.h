@@ -52,6 +52,13 @@
  * pending key never reached the tag. A resume reads both slots. A tag with
  * no current key row has its factory key (all zero, version 0).
  *
+ * Row authentication (schema 3, docs/keystore.md). Each tags row and each
+ * counters row carries an HMAC-SHA256 under a key derived from the KEK; a
+ * tag's key rows are bound to its row by a digest. A handle with the KEK
+ * checks them on every read (a row changed by hand: NTAG424_ERR_STORE, the
+ * sentence naming the tag) and MACs every row it writes; without the KEK,
+ * metadata is read unchecked and tags, keys and counters cannot be written.
+ *
  * Handles are not thread-safe; use one per thread or process.
  */
 #ifndef PROVISIO_KEYSTORE_H
@@ -308,35 +315,44 @@ int ntag424_ks_diversify(const uint8_t master[NTAG424_KS_KEY_LEN],
     const uint8_t uid[NTAG424_KS_UID_LEN], int keyno, uint8_t key_version,
     uint8_t key[NTAG424_KS_KEY_LEN]);
 
-/* counters.c: the verifier's last accepted SDMReadCtr per (UID, generation) */
+/*
+ * counters.c: the verifier's last accepted SDMReadCtr per (UID, generation).
+ * Each needs the KEK: every counter row carries a MAC (see the top).
+ */
 /*
  * Store ctr if it is above the stored one (or none is stored), atomically
  * even against other processes and servers: *outcome = ADVANCED or REPLAY.
- * Durable when it returns (SQLite synchronous=FULL; PostgreSQL commit).
+ * Durable when it returns (SQLite synchronous=FULL; PostgreSQL commit). A
+ * counter row that does not authenticate is NTAG424_ERR_STORE.
  */
 int ntag424_ks_counter_advance(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], uint32_t generation, uint32_t ctr,
     int *outcome);
 /*
  * Group commit: the n advances in order in one transaction, each one's
- * outcome in v[i].outcome. On failure nothing is stored and every outcome
- * is 0.
+ * outcome in v[i].outcome (NTAG424_KS_TAMPERED: its counter row does not
+ * authenticate, nothing stored for it; ntag424_ks_errmsg() names the last
+ * such tag). On failure nothing is stored and every outcome is 0.
  */
 int ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
     struct ntag424_ks_advance *v, size_t n);
 /*
  * The verifier's group commit: as ntag424_ks_counter_advance_batch, but an
  * advance is stored only while v[i].generation is the generation of a tag
- * whose status is provisioned and that is not revoked, checked in the same
- * statement; otherwise v[i].outcome = NTAG424_KS_REVOKED (the tag is
- * revoked; nothing stored) or NTAG424_KS_STALE (the tag was re-provisioned,
- * reset or is unknown), so a URL of an earlier provisioning never becomes
- * valid again. On REPLAY v[i].stored is the counter already stored: equal
- * to v[i].ctr for this very URL, above it when a later tap was accepted.
+ * whose status is provisioned and that is not revoked, checked with the
+ * tag row's MAC in the same transaction; otherwise v[i].outcome =
+ * NTAG424_KS_REVOKED (the tag is revoked; nothing stored),
+ * NTAG424_KS_STALE (the tag was re-provisioned, reset or is unknown), so a
+ * URL of an earlier provisioning never becomes valid again, or
+ * NTAG424_KS_TAMPERED (the tag row or its counter row does not
+ * authenticate, or the counter row is missing or went down since this
+ * handle last wrote it). On REPLAY v[i].stored is the counter already
+ * stored: equal to v[i].ctr for this very URL, above it when a later tap
+ * was accepted.
  */
 int ntag424_ks_counter_accept_batch(ntag424_ks_t *ks,
     struct ntag424_ks_advance *v, size_t n);
-/* The stored counter; NTAG424_ERR_NOT_FOUND if none. */
+/* The stored counter (checked); NTAG424_ERR_NOT_FOUND if none. */
 int ntag424_ks_counter_get(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], uint32_t generation, uint32_t *ctr);
 
@@ -351,8 +367,8 @@ int ntag424_ks_rotate_kek(ntag424_ks_t *ks, const char *new_kek_file);
 /* backup.c */
 /*
  * Write every tag (with its revocation), tag key, master and cohort key
- * and the verifier's read counters (not the journal) to path (created 0600, replaced atomically), encrypted with
- * AES-256-GCM under PBKDF2-HMAC-SHA256(secret, salt) where secret is the
+ * and the verifier's read counters (not the journal) to path (created
+ * 0600, replaced atomically), encrypted with AES-256-GCM under PBKDF2-HMAC-SHA256(secret, salt) where secret is the
  * content of passphrase_file, or the keystore's KEK if passphrase_file is
  * NULL. *ntags = tags written (may be NULL).
  */

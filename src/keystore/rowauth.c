@@ -201,8 +201,8 @@ ks_tampered(ntag424_ks_t *ks, const char *uidhex, const char *what)
 	    uidhex, what, ks->where);
 }
 
-/* Hash one key row; 0 or -1. */
-static int
+/* Hash one key row (keyno, slot, version, state, sealed). */
+static void
 digest_row(EVP_MD_CTX *d, ntag424_ks_t *ks, db_res_t *res)
 {
 	put_int(NULL, d, ks->be->col_int(res, 0));
@@ -210,7 +210,6 @@ digest_row(EVP_MD_CTX *d, ntag424_ks_t *ks, db_res_t *res)
 	put_int(NULL, d, ks->be->col_int(res, 2));
 	put_text(NULL, d, ks->be->col_text(res, 3));
 	put_text(NULL, d, ks->be->col_text(res, 4));
-	return 0;
 }
 
 int
