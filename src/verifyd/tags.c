@@ -236,6 +236,7 @@ read_tag(const vd_tags_t *t, struct handle *h,
 	if (r != NTAG424_OK)
 		goto fail;
 	k->generation = row.generation;
+	k->revoked = row.revoked != 0;
 	if ((row.current_mask & (1u << t->file_keyno)) == 0)
 		return no_key(h, uid, k, "no current file-read key",
 		    "the tag was marked provisioned without it");
