@@ -62,11 +62,15 @@ set_imported(ntag424_ks_t *ks, const struct ntag424_ks_tag_keys *k,
 	    P_TEXT(k->tmpl[0] ? IMPORTED_NAME : ""), P_TEXT(k->tmpl),
 	    P_INT(time(NULL)) };
 
+	int		r;
+
 	if (k->tmpl[0] == '\0')
 		p[1].type = p[2].type = DB_NULL;
-	return ks_exec(ks, "importing a tag", "UPDATE tags SET status = "
+	if ((r = ks_exec(ks, "importing a tag", "UPDATE tags SET status = "
 	    "'imported', name = $2, template = $3, updated = $4 "
-	    "WHERE uid = $1", p, 4, NULL);
+	    "WHERE uid = $1", p, 4, NULL)) != NTAG424_OK)
+		return r;
+	return ks_tag_reseal(ks, uidhex);	/* the row's MAC */
 }
 
 /* A factory record here: the tag was changed by another tool since. */
@@ -193,7 +197,8 @@ forget_locked(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
 	    "WHERE uid = $1", p, 1, NULL)) != NTAG424_OK ||
 	    (r = ks_exec(ks, "forgetting a tag", "UPDATE tags SET status = "
 	    "'factory', name = NULL, template = NULL, key_source = NULL, "
-	    "updated = $2 WHERE uid = $1", p, 2, NULL)) != NTAG424_OK)
+	    "updated = $2 WHERE uid = $1", p, 2, NULL)) != NTAG424_OK ||
+	    (r = ks_tag_reseal(ks, uidhex)) != NTAG424_OK)
 		return r;
 	return ntag424_ks_journal_append(ks, &e);
 }
@@ -206,7 +211,8 @@ ntag424_ks_tag_forget(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
 	int	r;
 
 	ks_uid_hex(uid, uidhex);
-	if ((r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
+	if ((r = ks_need_kek(ks)) != NTAG424_OK ||
+	    (r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
 		return r;
 	if ((r = forget_locked(ks, uid, uidhex, force)) != NTAG424_OK) {
 		ks_rollback(ks);

@@ -86,7 +86,8 @@ int ntag424_ks_import_keys(ntag424_ks_t *ks, const struct ntag424_ks_text *t,
  * Forget a tag's keys (wiped or lost elsewhere): its keys are deleted, it
  * is factory again with no template, and the journal records "forget". A
  * tag with a provisioning or reset under way (status pending or
- * resetting, or a pending key) is NTAG424_ERR_STATE unless force.
+ * resetting, or a pending key) is NTAG424_ERR_STATE unless force. Needs
+ * the KEK (the tag's row MAC is computed again).
  */
 int ntag424_ks_tag_forget(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], int force);

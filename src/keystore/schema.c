@@ -71,6 +71,24 @@ static const char *const v2[] = {
 };
 
 /*
+ * Version 3: revoked tags, and row MACs (rowauth.c). Rows of an older
+ * keystore get their MACs the first time it is opened with the KEK; then
+ * row_auth holds an authenticated marker and a row without MAC is refused.
+ */
+static const char *const v3[] = {
+	"ALTER TABLE tags ADD COLUMN revoked BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE tags ADD COLUMN revoke_reason TEXT",
+	"ALTER TABLE tags ADD COLUMN keys_digest TEXT",
+	"ALTER TABLE tags ADD COLUMN mac TEXT",
+	"ALTER TABLE counters ADD COLUMN mac TEXT",
+	"CREATE TABLE row_auth ("
+	" id BIGINT PRIMARY KEY CHECK (id = 1),"
+	" mac TEXT NOT NULL,"
+	" created BIGINT NOT NULL)",
+	NULL,
+};
+
+/*
  * Version 4: tag status 'imported' (keys from another tool's file). The
  * CHECK on tags.status gains a value, whatever other columns tags has:
  * PostgreSQL replaces the constraint; SQLite cannot alter a constraint,
@@ -102,6 +120,7 @@ static const struct {
 } migrations[] = {
 	{ 1, v1, NULL },
 	{ 2, v2, NULL },
+	{ 3, v3, NULL },
 	{ 4, v4_sqlite, v4_postgres },
 };
 

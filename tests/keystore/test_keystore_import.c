@@ -413,7 +413,7 @@ forget(void)
 	ntag424_ks_free(&ks);
 }
 
-/* A version 2 keystore gains status 'imported' and keeps its CHECK. */
+/* A version 3 keystore gains status 'imported' and keeps its CHECK. */
 static void
 migration_to_imported(void)
 {
@@ -424,7 +424,7 @@ migration_to_imported(void)
 
 	fresh();
 	ks = ntag424_ks_new();
-	CHECK_INT(NTAG424_OK, ks_open_version(ks, &o, 2));
+	CHECK_INT(NTAG424_OK, ks_open_version(ks, &o, 3));
 	provision_key(ks, uid_a, 0, key1, 1);
 	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_tag_set_status(ks, uid_a,
 	    NTAG424_KS_IMPORTED));

@@ -194,7 +194,8 @@ ok "nothing stored by failed imports"
 out=$("$NTAG424" keys forget 04D1000000000D --db "$DB" 2>&1) &&
     fail "forget without --yes"
 has "forget needs --yes" "$out" "Give --yes if it was wiped or is lost"
-out=$("$NTAG424" keys forget 04D1000000000D --yes --db "$DB" 2>&1) ||
+out=$("$NTAG424" keys forget 04D1000000000D --yes --db "$DB" \
+    --kek-file "$KEK" 2>&1) ||
     fail "forget: $out"
 has "forgotten" "$out" "tag 04D1000000000D: keys forgotten"
 rig_emulate "$RIG_DIR/d.state" || fail "emulate d again"

@@ -33,7 +33,8 @@ struct import_opts {
 static const char import_usage[] =
     "usage: ntag424 keys import FILE|- [--format F] [--uid UID | --reader R]\n"
     "           [--passphrase-file P] [--db DB] [--kek-file F]\n"
-    "       ntag424 keys forget UID --yes [--force] [--db DB]\n"
+    "       ntag424 keys forget UID --yes [--force] [--db DB] "
+    "[--kek-file F]\n"
     "\n"
     "FILE is a provisio backup, or the keys of tags another tool\n"
     "provisioned, told apart by content (--format forces one):\n"
@@ -195,8 +196,9 @@ import_backup(ntag424_ks_t *ks, const struct import_opts *o, const char *path)
 	if ((r = ntag424_ks_import(ks, path, o->pass_file, &st)) != NTAG424_OK)
 		return ks_fail(ks, "import", r);
 	printf("imported %s: %zu tags, %zu keys added (%zu already here), "
-	    "%zu master and %zu cohort keys added\n", path, st.tags_added,
-	    st.keys_added, st.keys_same, st.masters_added, st.cohorts_added);
+	    "%zu master and %zu cohort keys added, %zu read counters raised\n",
+	    path, st.tags_added, st.keys_added, st.keys_same, st.masters_added,
+	    st.cohorts_added, st.counters_raised);
 	return 0;
 }
 
@@ -273,8 +275,7 @@ keys_forget(const struct import_opts *o, const char *uidarg)
 		    "wiped or is lost\n", uidarg);
 		return EXIT_USAGE;
 	}
-	if ((rc = open_ks(&ks, o, "forget", NTAG424_KS_NO_CREATE |
-	    NTAG424_KS_NO_KEK)) != 0)
+	if ((rc = open_ks(&ks, o, "forget", NTAG424_KS_NO_CREATE)) != 0)
 		goto done;
 	say_created(ks);
 	if ((r = ntag424_ks_tag_forget(ks, uid, o->force)) != NTAG424_OK) {
