@@ -123,6 +123,7 @@ exchange(const uint8_t *data, size_t size)
 {
 	struct sockaddr_in	 sa;
 	struct timeval		 tv = { 10, 0 };
+	struct linger		 lg = { 1, 0 };
 	size_t			 off = 0, got = 0;
 	struct pollfd		 pfd;
 	ssize_t			 n;
@@ -133,8 +134,16 @@ exchange(const uint8_t *data, size_t size)
 	sa.sin_port = htons(port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		perror("fuzz: connect to the server");
 		abort();
+	}
+	/*
+	 * The client closes first (it half-closes to end the input), so each
+	 * run would leave a port in TIME_WAIT and a long run would run out of
+	 * them: close with a reset instead, once all has been read.
+	 */
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
