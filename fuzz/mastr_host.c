@@ -93,7 +93,7 @@ take_n(struct token *t, uint8_t *out, size_t n)
 static void
 send_share(struct token *t, mastr_chan_t *ch, const mastr_msg_t *host)
 {
-	uint8_t		 share[MASTR_SHARE_LEN];
+	uint8_t		 share[MASTR_SHARE_LEN], key[MASTR_KEY_LEN] = { 0 };
 	mastr_eckey_t	*eph;
 
 	if ((eph = mastr_eckey_generate()) == NULL ||
@@ -101,11 +101,14 @@ send_share(struct token *t, mastr_chan_t *ch, const mastr_msg_t *host)
 	    share) != MASTR_OK)
 		abort();
 	(void)mastr_chan_send(ch, MASTR_T2H_ECDH_SHARE, share, sizeof(share));
-	t->good_share = 1;
 	if (host->type == MASTR_H2T_ECDH_SHARE &&
 	    host->len == MASTR_SHARE_LEN &&
-	    mastr_eckey_session(eph, host->payload, t->key) == MASTR_OK)
-		mastr_chan_set_key(ch, t->key);
+	    mastr_eckey_session(eph, host->payload, key) == MASTR_OK)
+		mastr_chan_set_key(ch, key);
+	/* The host takes the first share it sees; later ones go unread. */
+	if (!t->good_share)
+		memcpy(t->key, key, sizeof(key));
+	t->good_share = 1;
 	mastr_eckey_free(&eph);
 }
 

@@ -80,11 +80,59 @@ verifier(vd_http_t *h)
 	return v;
 }
 
+/*
+ * The request in flight on a connection. libmicrohttpd (0.9.75) may drop a
+ * connection after uri_log() without calling completed(), e.g. when the
+ * query has more arguments than its memory pool holds: the connection keeps
+ * the request so that closing it frees what completed() never saw.
+ */
+struct vd_conn {
+	struct vd_request	*rq;
+};
+
+static struct vd_conn *
+conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+static void
+request_free(struct vd_request *rq)
+{
+	if (rq == NULL)
+		return;
+	vd_result_clear(&rq->res);
+	free(rq->uri);
+	free(rq);
+}
+
+static void
+conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct vd_conn *vc = *socket_context;
+
+	(void)cls;
+	(void)conn;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = calloc(1, sizeof(struct vd_conn));
+		return;
+	}
+	if (vc != NULL)
+		request_free(vc->rq);
+	free(vc);
+	*socket_context = NULL;
+}
+
 /* MHD calls this first with the raw URI: keep it, query and all. */
 static void *
 uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct vd_request	*rq;
+	struct vd_conn		*vc = conn_of(conn);
 	size_t			 len = strlen(uri);
 
 	if ((rq = calloc(1, sizeof(*rq))) == NULL)
@@ -103,6 +151,10 @@ uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 	memcpy(rq->uri, uri, len);
 	rq->uri[len] = '\0';
 	rq->urilen = len;
+	if (vc != NULL) {
+		request_free(vc->rq);	/* one that was dropped unfinished */
+		vc->rq = rq;
+	}
 	return rq;
 }
 
@@ -110,16 +162,16 @@ static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct vd_request *rq = *con_cls;
+	struct vd_request	*rq = *con_cls;
+	struct vd_conn		*vc = conn_of(conn);
 
 	(void)cls;
-	(void)conn;
 	(void)toe;
 	if (rq == NULL)
 		return;
-	vd_result_clear(&rq->res);
-	free(rq->uri);
-	free(rq);
+	if (vc != NULL && vc->rq == rq)
+		vc->rq = NULL;
+	request_free(rq);
 	*con_cls = NULL;
 }
 
@@ -376,6 +428,7 @@ vd_http_start(vd_http_t **hp, const struct vd_http_opts *o, vd_tags_t *tags,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_log, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_notify, h,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30U,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U,
