@@ -7,9 +7,14 @@
  * wire bytes, sent under the session key once it has one; then it closes
  * its sending side, so the host never waits out a timer.
  *
+ * After a boot the host goes on as mastr-heartbeat does (mastr_host_recv),
+ * and the token may start re-attestations: a fresh signed share, then it
+ * waits for the host's and switches to the new key.
+ *
  * Invariants, beyond not crashing: the gate opens (MASTR_OK) only if the
  * token sent its genuine share, and then with the key the token derived,
- * at stage BOOT_OK; when it stays shut, no key is left in the result.
+ * at stage BOOT_OK; when it stays shut, no key is left in the result; a
+ * re-attestation passes only with a key the token derived.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -28,7 +33,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum op { OP_SHARE, OP_PING, OP_CHALLENGE, OP_BOOT_OK, OP_RAW, OP_WIRE,
-	OP_CLEAR_KEY, OP_NOPS };
+	OP_CLEAR_KEY, OP_REATTEST, OP_NOPS };
+
+#define KEYS_MAX	16	/* re-attestation keys remembered */
 
 static char		 golden_file[] = "/tmp/fuzz-mastr-golden.XXXXXX";
 static mastr_eckey_t	*host_key;
@@ -41,6 +48,8 @@ struct token {
 	int		 fd;
 	int		 good_share;	/* our genuine share went out */
 	uint8_t		 key[MASTR_KEY_LEN];
+	uint8_t		 rekeys[KEYS_MAX][MASTR_KEY_LEN];
+	size_t		 nrekeys;
 };
 
 static void
@@ -112,6 +121,40 @@ send_share(struct token *t, mastr_chan_t *ch, const mastr_msg_t *host)
 	mastr_eckey_free(&eph);
 }
 
+/*
+ * Token-initiated re-attestation: a fresh signed share under the current
+ * key, then the host's answer (whatever else it sent before is skipped)
+ * gives the next key. The host, done or failed, ends the wait by closing.
+ */
+static void
+reattest(struct token *t, mastr_chan_t *ch)
+{
+	uint8_t		 share[MASTR_SHARE_LEN], key[MASTR_KEY_LEN];
+	mastr_eckey_t	*eph;
+	mastr_msg_t	 m;
+	int		 e;
+
+	if ((eph = mastr_eckey_generate()) == NULL ||
+	    mastr_share_make(eph, mastr_eckey_sign_cb, token_key,
+	    share) != MASTR_OK)
+		abort();
+	(void)mastr_chan_send(ch, MASTR_T2H_ECDH_SHARE, share, sizeof(share));
+	while ((e = mastr_chan_recv(ch, 10000, &m)) != MASTR_ERR_CLOSED &&
+	    e != MASTR_ERR_IO && e != MASTR_ERR_TIMEOUT) {
+		if (e != MASTR_OK || m.type != MASTR_H2T_ECDH_SHARE ||
+		    m.len != MASTR_SHARE_LEN)
+			continue;
+		if (mastr_eckey_session(eph, m.payload, key) == MASTR_OK) {
+			mastr_chan_set_key(ch, key);
+			if (t->nrekeys < KEYS_MAX)
+				memcpy(t->rekeys[t->nrekeys++], key,
+				    sizeof(key));
+		}
+		break;
+	}
+	mastr_eckey_free(&eph);
+}
+
 static void
 play(struct token *t, mastr_chan_t *ch, const mastr_msg_t *host, enum op op)
 {
@@ -145,6 +188,9 @@ play(struct token *t, mastr_chan_t *ch, const mastr_msg_t *host, enum op op)
 		n = take_n(t, buf, take(t) % 64);
 		(void)mastr_chan_write_raw(ch, buf, n);
 		break;
+	case OP_REATTEST:
+		reattest(t, ch);
+		break;
 	case OP_CLEAR_KEY:
 	default:
 		mastr_chan_clear_key(ch);
@@ -171,6 +217,44 @@ token_main(void *arg)
 	return NULL;
 }
 
+/* After the boot: what mastr-heartbeat reads, and re-attestations. */
+static void
+runtime(mastr_chan_t *ch, const mastr_host_cfg_t *cfg,
+    uint8_t rekey[KEYS_MAX][MASTR_KEY_LEN], size_t *n)
+{
+	static const uint8_t	zero[MASTR_KEY_LEN];
+	mastr_host_result_t	res;
+	mastr_msg_t		m;
+	int			r;
+
+	while (mastr_host_recv(ch, cfg, 10000, &m) == MASTR_OK) {
+		if (m.type != MASTR_T2H_ECDH_SHARE)
+			continue;
+		r = mastr_host_reattest(ch, cfg, m.payload, m.len, &res);
+		if (getenv("FUZZ_MASTR_DEBUG") != NULL)
+			fprintf(stderr, "reattest: %s\n", mastr_errname(r));
+		if (r != MASTR_OK) {
+			if (memcmp(res.key, zero, sizeof(zero)) != 0)
+				abort();
+			break;
+		}
+		if (res.stage != MASTR_STAGE_BOOT_OK)
+			abort();
+		if (*n < KEYS_MAX)
+			memcpy(rekey[(*n)++], res.key, MASTR_KEY_LEN);
+		mastr_host_result_wipe(&res);
+	}
+}
+
+static int
+known_key(const struct token *t, const uint8_t key[MASTR_KEY_LEN])
+{
+	for (size_t i = 0; i < t->nrekeys; i++)
+		if (memcmp(t->rekeys[i], key, MASTR_KEY_LEN) == 0)
+			return 1;
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -179,6 +263,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mastr_host_cfg_t	 cfg;
 	mastr_host_result_t	 res;
 	mastr_chan_t		*ch;
+	uint8_t			 rekey[KEYS_MAX][MASTR_KEY_LEN];
+	size_t			 nrekey = 0;
 	pthread_t		 th;
 	int			 fd[2], r;
 
@@ -203,7 +289,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pthread_create(&th, NULL, token_main, &t) != 0)
 		abort();
 	r = mastr_host_boot(ch, &cfg, &res);
+	if (r == MASTR_OK)
+		runtime(ch, &cfg, rekey, &nrekey);
+	shutdown(fd[1], SHUT_WR);	/* ends a token waiting for a share */
 	pthread_join(th, NULL);
+	for (size_t i = 0; i < nrekey; i++)
+		if (!known_key(&t, rekey[i])) {
+			fprintf(stderr, "a re-attestation passed with a key "
+			    "the token never made\n");
+			abort();
+		}
 	if (getenv("FUZZ_MASTR_DEBUG") != NULL)
 		fprintf(stderr, "host: %s at stage %d\n", mastr_errname(r),
 		    (int)res.stage);
