@@ -47,6 +47,7 @@ struct token {
 	size_t		 left;
 	int		 fd;
 	int		 good_share;	/* our genuine share went out */
+	int		 boot_ok;	/* and BOOT_OK after it */
 	uint8_t		 key[MASTR_KEY_LEN];
 	uint8_t		 rekeys[KEYS_MAX][MASTR_KEY_LEN];
 	size_t		 nrekeys;
@@ -124,7 +125,10 @@ send_share(struct token *t, mastr_chan_t *ch, const mastr_msg_t *host)
 /*
  * Token-initiated re-attestation: a fresh signed share under the current
  * key, then the host's answer (whatever else it sent before is skipped)
- * gives the next key. The host, done or failed, ends the wait by closing.
+ * gives the next key. Only after BOOT_OK: earlier, a host still in its
+ * handshake would take this share for the first one and wait for the ping
+ * while we wait for its share. The host, done or failed, ends the wait by
+ * closing; the timeout is a guard against a deadlock the input finds.
  */
 static void
 reattest(struct token *t, mastr_chan_t *ch)
@@ -139,7 +143,7 @@ reattest(struct token *t, mastr_chan_t *ch)
 	    share) != MASTR_OK)
 		abort();
 	(void)mastr_chan_send(ch, MASTR_T2H_ECDH_SHARE, share, sizeof(share));
-	while ((e = mastr_chan_recv(ch, 10000, &m)) != MASTR_ERR_CLOSED &&
+	while ((e = mastr_chan_recv(ch, 1000, &m)) != MASTR_ERR_CLOSED &&
 	    e != MASTR_ERR_IO && e != MASTR_ERR_TIMEOUT) {
 		if (e != MASTR_OK || m.type != MASTR_H2T_ECDH_SHARE ||
 		    m.len != MASTR_SHARE_LEN)
@@ -178,6 +182,7 @@ play(struct token *t, mastr_chan_t *ch, const mastr_msg_t *host, enum op op)
 		break;
 	case OP_BOOT_OK:
 		(void)mastr_chan_send(ch, MASTR_T2H_BOOT_OK, NULL, 0);
+		t->boot_ok = t->good_share;
 		break;
 	case OP_RAW:
 		type = take(t);
@@ -189,7 +194,8 @@ play(struct token *t, mastr_chan_t *ch, const mastr_msg_t *host, enum op op)
 		(void)mastr_chan_write_raw(ch, buf, n);
 		break;
 	case OP_REATTEST:
-		reattest(t, ch);
+		if (t->boot_ok)
+			reattest(t, ch);
 		break;
 	case OP_CLEAR_KEY:
 	default:
