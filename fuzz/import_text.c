@@ -2,10 +2,14 @@
  * libFuzzer: the parsers of other tools' key files (a trust boundary: the
  * file comes from another program, or from whoever handed it over). The
  * first byte picks the format (auto-detection or one forced); the rest is
- * the file. A wipe JSON gets a fixed UID.
+ * the file. A wipe JSON gets a fixed UID. Invariants: a failure says why
+ * and holds no record; every record names its line, carries a key and a
+ * UID no other record has.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "keystore/import_text.h"
 
@@ -23,7 +27,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	format = data[0] % (NTAG424_KS_FMT_JSONL + 1);
 	if (ntag424_ks_text_parse((const char *)data + 1, size - 1, format,
-	    data[0] & 0x80 ? uid : NULL, &t) == 0)
-		ntag424_ks_text_free(&t);
+	    data[0] & 0x80 ? uid : NULL, &t) != 0) {
+		/* A failure says why and holds no record. */
+		if (t.msg[0] == '\0' || t.n != 0 || t.v != NULL)
+			abort();
+		return 0;
+	}
+	/* Every record names a line, carries a key, and its UID once. */
+	for (size_t i = 0; i < t.n; i++) {
+		if (t.v[i].line == 0 || t.v[i].mask == 0 ||
+		    (t.v[i].mask & ~0x1Fu) != 0)
+			abort();
+		for (size_t j = 0; j < i; j++)
+			if (memcmp(t.v[i].uid, t.v[j].uid, sizeof(uid)) == 0)
+				abort();
+	}
+	ntag424_ks_text_free(&t);
 	return 0;
 }
