@@ -161,7 +161,7 @@ typedef struct ntag424_prov_plan {
 } ntag424_prov_plan_t;
 
 /*
- * The presets of ntag424(1). Both change all five keys, read the NDEF
+ * The presets of ntag424(1). All change all five keys, read the NDEF
  * file freely and let only key 0 write it or change its settings
  * (AccessRights 00 E0), and take the SDM meta-read key (key 1) from the
  * cohort named after the preset:
@@ -174,6 +174,10 @@ typedef struct ntag424_prov_plan {
  *                    FE 13. (The original layout had AccessRights E0 E0:
  *                    anyone could rewrite the file. ntag424(1) keeps it
  *                    as --anyone-can-write.)
+ *   "boltcard"       url "?p={picc}&c={mac}" after an lnurlw:// base URL
+ *                    (anything else: NTAG424_ERR_ARG); SDM meta-read
+ *                    key 1, file-read (MAC) and counter key 2 (the
+ *                    Boltcard layout), cohort "boltcard".
  * url is the base URL (scheme, host, path; no query); NULL takes the
  * preset's default (game-coin has none: NTAG424_ERR_ARG). Returns
  * NTAG424_OK, NTAG424_ERR_NOT_FOUND (no such preset) or NTAG424_ERR_ARG.

@@ -16,6 +16,7 @@
 
 #include "common/log.h"
 #include "common/prim.h"
+#include "ntag424/provision.h"
 #include "verifyd/verifyd.h"
 
 #define TPL_MAX		(2 * VD_LIST_MAX)
@@ -131,7 +132,8 @@ put(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
  * current key, so a URL of an earlier provisioning fails its MAC.
  */
 static int
-derive(vd_tags_t *t, const struct ntag424_ks_tag *row, uint8_t key[16])
+derive(vd_tags_t *t, const struct ntag424_ks_tag *row, uint8_t keyno,
+    uint8_t key[16])
 {
 	uint8_t		master[16];
 	uint32_t	got;
@@ -140,10 +142,22 @@ derive(vd_tags_t *t, const struct ntag424_ks_tag *row, uint8_t key[16])
 	if ((r = ntag424_ks_master_get(t->ks, row->master_version, master,
 	    &got)) != NTAG424_OK)
 		return r;
-	r = ntag424_ks_diversify(master, row->uid, t->file_keyno,
-	    row->key_version[t->file_keyno], key);
+	r = ntag424_ks_diversify(master, row->uid, keyno,
+	    row->key_version[keyno], key);
 	wipe(master, sizeof(master));
 	return r;
+}
+
+/* A preset's own file-read key (the Boltcard's is key 2), else the default. */
+static uint8_t
+file_keyno(const vd_tags_t *t, const struct ntag424_ks_tag *row)
+{
+	ntag424_template_opts_t o;
+
+	if (ntag424_prov_preset_opts(row->name, &o) == NTAG424_OK &&
+	    o.file_read <= NTAG424_KEY_MAX)
+		return o.file_read;
+	return t->file_keyno;
 }
 
 /* Read one tag's row and file-read key (ks_lock held). */
@@ -152,6 +166,7 @@ load_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
     struct vd_tagkeys *k, char *reason, size_t cap)
 {
 	struct ntag424_ks_tag	row;
+	uint8_t			fk;
 	int			r;
 
 	memset(k, 0, sizeof(*k));
@@ -164,16 +179,17 @@ load_tag(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
 	if (r != NTAG424_OK)
 		goto store;
 	k->generation = row.generation;
-	if ((row.current_mask & (1u << t->file_keyno)) == 0) {
+	fk = file_keyno(t, &row);
+	if ((row.current_mask & (1u << fk)) == 0) {
 		k->status = VD_TAG_NO_KEY;
 		snprintf(reason, cap, "the keystore has no current key %u for "
-		    "this tag", (unsigned)t->file_keyno);
+		    "this tag", (unsigned)fk);
 		return NTAG424_OK;
 	}
 	if (row.source == NTAG424_KS_SRC_DIVERSIFIED)
-		r = derive(t, &row, k->file_key);
+		r = derive(t, &row, fk, k->file_key);
 	else
-		r = ntag424_ks_key_get(t->ks, uid, t->file_keyno,
+		r = ntag424_ks_key_get(t->ks, uid, fk,
 		    NTAG424_KS_CURRENT, k->file_key, NULL);
 	if (r == NTAG424_ERR_STORE)
 		goto store;

@@ -16,6 +16,7 @@ struct subcommand {
 };
 
 int cmd_keys(int argc, char **argv);
+int cmd_keys_export_wipe(int argc, char **argv);	/* cmd_keys_wipe.c */
 int cmd_sun(int argc, char **argv);	/* cmd_sun.c */
 int cmd_info(int argc, char **argv);
 int cmd_list_readers(int argc, char **argv);

@@ -29,12 +29,15 @@ static const char usage_text[] =
     "[--kek-file F]\n"
     "       ntag424 keys rotate-kek --new-kek-file F [--db DB] "
     "[--kek-file F]\n"
+    "       ntag424 keys export-wipe UID [--no-qr] [--db DB] "
+    "[--kek-file F]\n"
     "\n"
     "DB is a file (default $XDG_DATA_HOME/provisio/keystore.db) or a\n"
     "postgresql:// URI. The key-encryption key comes from --kek-file, else\n"
     "PROVISIO_KEK (64 hex), else $XDG_CONFIG_HOME/provisio/kek. Keys are\n"
     "only printed with --reveal. A backup is encrypted under the\n"
-    "passphrase file, or under the KEK when no passphrase file is given.\n";
+    "passphrase file, or under the KEK when no passphrase file is given.\n"
+    "export-wipe prints the Boltcard app's wipe JSON (the keys in clear).\n";
 
 static void
 json_str(const char *s)
@@ -429,6 +432,8 @@ cmd_keys(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	verb = argv[1];
+	if (strcmp(verb, "export-wipe") == 0)
+		return cmd_keys_export_wipe(argc - 1, argv + 1);
 	if ((r = parse(argc - 1, argv + 1, &o)) >= 0)
 		return r;
 	arg = optind < argc - 1 ? argv[1 + optind] : NULL;
