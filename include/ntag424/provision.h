@@ -29,7 +29,9 @@
  * (AN10922) gives every provisioning its own keys.
  *
  * Reset is the same engine backwards: NDEF cleared, SDM off with factory
- * access rights, keys 1..4 then key 0 back to zero with version 00.
+ * access rights, keys 1..4 then key 0 back to zero with version 00 (every
+ * key at another version, and every stored key that is not zero: an
+ * adopted tag can carry keys of its own at version 00).
  *
  * The engine knows nothing about databases: it reads and records keys
  * through ntag424_prov_store_t, which the keystore implements
@@ -314,6 +316,25 @@ int ntag424_prov_reset(ntag424_prov_t *p, ntag424_dev_t *dev,
  * the tag is not in the store.
  */
 int ntag424_prov_check(ntag424_prov_t *p, ntag424_dev_t *dev,
+    ntag424_prov_report_t *rep);
+
+/*
+ * Adopt a tag another tool provisioned, whose keys are in the store
+ * (imported; any status but pending or resetting), without writing to it:
+ * read its key versions, authenticate once with the stored key 0, read the
+ * NDEF file's settings, authenticate once with each other key its access
+ * rights or SDMCtrRet name, read the NDEF like a phone and rebuild the
+ * template its URL and SDM offsets imply, verify that URL with the stored
+ * SDM keys; then record the keys with the tag's key versions and the tag
+ * as provisioned with that template (named "template" for SDM keys 1/3,
+ * "boltcard" for 1/2), so that check, sun verify and the verifier work for
+ * it. The first refused authentication stops the run (rep->failed_auths
+ * 1, nothing recorded): 0x91AE. NTAG424_ERR_TEMPLATE: no template fits
+ * (rep->message says why); any_layout records the tag without one instead,
+ * for a reset or a reprovision right after. NTAG424_ERR_NOT_FOUND: no key
+ * 0 stored, or a key the settings use is not stored.
+ */
+int ntag424_prov_adopt(ntag424_prov_t *p, ntag424_dev_t *dev, bool any_layout,
     ntag424_prov_report_t *rep);
 
 /*

@@ -21,7 +21,7 @@ struct ntag424_prov {
 	uint8_t				 expect_uid[NTAG424_UID_LEN];
 };
 
-enum run_op { OP_PROVISION, OP_RESET, OP_CHECK };
+enum run_op { OP_PROVISION, OP_RESET, OP_CHECK, OP_ADOPT };
 
 /* One run's model of the tag; every key in it is wiped at the end. */
 struct run {

@@ -374,8 +374,9 @@ plan_reset(struct run *r)
 	default:
 		break;
 	}
+	/* An adopted tag can hold keys of its own at version 00. */
 	for (uint8_t k = 0; k < NKEYS; k++)
-		if (r->ver[k] != 0) {
+		if (r->ver[k] != 0 || !ct_equal(r->key[k], zero_key, KLEN)) {
 			r->todo |= 1u << k;
 			r->nver[k] = 0;
 			memset(r->nkey[k], 0, KLEN);

@@ -1,10 +1,12 @@
 /*
  * Test helper: record a tag as another tool would have left it, its keys
  * known to the user (a Boltcard wipe JSON, a CSV), in a keystore:
- *   tag_put DB KEK UID NAME TEMPLATE VERSION
+ *   tag_put DB KEK UID NAME TEMPLATE VERSION [STATUS]
  * reads the five keys k0..k4 as hex, one a line, from stdin (never argv),
  * and stores them as the tag's current keys with key version VERSION, the
- * tag provisioned with NAME and TEMPLATE. Exit 0, or 1 with a message.
+ * tag with NAME and TEMPLATE and STATUS (default provisioned; "factory"
+ * for keys known but the tag not yet taken over, as an import leaves
+ * it). Exit 0, or 1 with a message.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +58,8 @@ put(ntag424_ks_t *ks, const uint8_t *uid, char **argv,
 		    (r = ntag424_ks_key_mark_sent(ks, uid, k)) != 0 ||
 		    (r = ntag424_ks_key_applied(ks, uid, k)) != 0)
 			return fail("store key", r, ks);
-	if ((r = ntag424_ks_tag_set_status(ks, uid,
-	    NTAG424_KS_PROVISIONED)) != 0)
+	if ((r = ntag424_ks_tag_set_status(ks, uid, argv[7] == NULL ?
+	    NTAG424_KS_PROVISIONED : ntag424_ks_status_parse(argv[7]))) != 0)
 		return fail("status", r, ks);
 	return 0;
 }
@@ -71,10 +73,10 @@ main(int argc, char **argv)
 	uint8_t			 keys[NTAG424_KS_NKEYS][NTAG424_KS_KEY_LEN];
 	int			 r, rc = 1;
 
-	if (argc != 7 || hex_decode_str(argv[3], uid, sizeof(uid)) != 0 ||
+	if ((argc != 7 && argc != 8) || hex_decode_str(argv[3], uid, sizeof(uid)) != 0 ||
 	    atoi(argv[6]) < 0 || atoi(argv[6]) > 255) {
 		fprintf(stderr, "usage: tag_put DB KEK UID NAME TEMPLATE "
-		    "VERSION < five hex keys\n");
+		    "VERSION [STATUS] < five hex keys\n");
 		return 2;
 	}
 	if (read_keys(keys) != 0) {

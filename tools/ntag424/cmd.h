@@ -23,6 +23,7 @@ int cmd_list_readers(int argc, char **argv);
 int cmd_emulate(int argc, char **argv);
 int cmd_provision(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
+int cmd_adopt(int argc, char **argv);	/* cmd_adopt.c */
 int cmd_check(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_tap(int argc, char **argv);

@@ -44,6 +44,7 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		{ "cohort", required_argument, NULL, 'C' },
 		{ "meta-key", required_argument, NULL, 'M' },
 		{ "anyone-can-write", no_argument, NULL, 'W' },
+		{ "reprovision", no_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -72,6 +73,7 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		case 'C': o->cohort = optarg; break;
 		case 'M': o->meta_key = optarg; break;
 		case 'W': o->anyone_write = 1; break;
+		case 'R': o->reprovision = 1; break;
 		case 'j': o->json = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'b': o->batch = 1; break;

@@ -23,6 +23,7 @@ struct prov_opts {
 	const char	*cohort;	/* --cohort NAME */
 	const char	*meta_key;	/* "cohort" / "per-tag" */
 	int		 anyone_write;	/* --anyone-can-write */
+	int		 reprovision;	/* adopt --reprovision */
 	int		 json;
 	int		 dry_run;
 	int		 batch;
