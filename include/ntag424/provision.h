@@ -160,6 +160,14 @@ typedef struct ntag424_prov_plan {
 	unsigned		key_mask;	/* bit k: give key k a new key */
 	unsigned		cohort_mask;	/* bit k: key k is the cohort's */
 	char			cohort[NTAG424_PROV_NAME_MAX + 1];
+	/*
+	 * Turn on Random ID (SetConfiguration) as the last change, in the
+	 * session of the final key 0 check. PERMANENT: the tag then hides
+	 * its UID from every reader, and every later run must name it with
+	 * ntag424_prov_expect_uid(); it confirms the UID with GetCardUID
+	 * after authenticating with that UID's key 0.
+	 */
+	bool			random_uid;
 } ntag424_prov_plan_t;
 
 /*
@@ -285,6 +293,10 @@ void ntag424_prov_set_dry_run(ntag424_prov_t *p, bool on);
 /*
  * Only accept the tag with this UID (NULL: any): another tag is
  * NTAG424_ERR_STATE before anything changes (a tag swapped mid-batch).
+ * A tag with Random ID on (GetVersion UID all zero) is taken to be this
+ * one until authentication, then GetCardUID must agree
+ * (NTAG424_ERR_STATE); without an expected UID such a tag is
+ * NTAG424_ERR_STATE at once.
  */
 void ntag424_prov_expect_uid(ntag424_prov_t *p, const uint8_t *uid);
 

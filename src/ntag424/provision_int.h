@@ -43,6 +43,8 @@ struct run {
 	const ntag424_template_t *tpl;		/* the plan's template */
 	ntag424_template_t	*own_tpl;	/* compiled from the store */
 	bool			 has_ctr;	/* the verified URL had one */
+	bool			 random_uid;	/* GetVersion hid the UID */
+	bool			 uid_confirmed;	/* GetCardUID agreed */
 	size_t			 apdu0, byte0;
 };
 
@@ -68,6 +70,11 @@ int run_provision(struct run *r);
 int run_reset(struct run *r);
 int plan_provision(struct run *r);
 int plan_reset(struct run *r);
+
+/* provision_rid.c */
+int rid_confirm(struct run *r);
+void rid_step(struct run *r);
+int rid_set(struct run *r);
 
 /* provision_check.c */
 int phone_verify(struct run *r, const uint8_t meta[KLEN],

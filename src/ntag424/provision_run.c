@@ -186,6 +186,7 @@ plan_provision(struct run *r)
 	run_step(r, "read NDEF like a phone", 1);
 	run_step(r, "verify the SUN URL", 0);
 	run_step(r, "authenticate with the new key 0", 2);
+	rid_step(r);
 	return NTAG424_OK;
 }
 
@@ -337,6 +338,7 @@ run_provision(struct run *r)
 	if ((rc = phone_verify(r, role_key(r, plan->opts.meta_read),
 	    role_key(r, plan->opts.file_read))) != NTAG424_OK ||
 	    (rc = auth_key0(r, r->key[0], "verify")) != NTAG424_OK ||
+	    (rc = rid_set(r)) != NTAG424_OK ||
 	    (rc = finish(r, "provisioned", NTAG424_PROV_PROVISIONED)) !=
 	    NTAG424_OK)
 		return rc;

@@ -45,6 +45,9 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		{ "meta-key", required_argument, NULL, 'M' },
 		{ "anyone-can-write", no_argument, NULL, 'W' },
 		{ "reprovision", no_argument, NULL, 'R' },
+		{ "random-uid", no_argument, NULL, 'X' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "uid", required_argument, NULL, 'U' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -74,6 +77,9 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		case 'M': o->meta_key = optarg; break;
 		case 'W': o->anyone_write = 1; break;
 		case 'R': o->reprovision = 1; break;
+		case 'X': o->random_uid = 1; break;
+		case 'y': o->yes = 1; break;
+		case 'U': o->uid = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'b': o->batch = 1; break;
@@ -279,6 +285,23 @@ open_ks(struct prov_ctx *c, const struct prov_opts *o)
 	return 0;
 }
 
+/* --uid: the tag on the reader hides its UID (Random ID). */
+static int
+expect_uid(struct prov_ctx *c, const struct prov_opts *o)
+{
+	uint8_t uid[NTAG424_UID_LEN];
+
+	if (o->uid == NULL)
+		return 0;
+	if (hex_decode_str(o->uid, uid, sizeof(uid)) != 0) {
+		fprintf(stderr, "ntag424 %s: --uid wants the tag's UID as 14 "
+		    "hex digits\n", o->cmd);
+		return EXIT_USAGE;
+	}
+	ntag424_prov_expect_uid(c->p, uid);
+	return 0;
+}
+
 int
 prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 {
@@ -302,6 +325,9 @@ prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 	    (st = boltcard_source(c, o, &plan)) != 0)
 		return st;
 	snprintf(c->cohort, sizeof(c->cohort), "%s", plan.cohort);
+	plan.random_uid = o->random_uid != 0;
+	if ((st = expect_uid(c, o)) != 0)
+		return st;
 	if (need_plan && (st = ntag424_prov_set_plan(c->p, &plan)) !=
 	    NTAG424_OK) {
 		if (st == NTAG424_ERR_TEMPLATE)

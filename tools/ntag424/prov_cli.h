@@ -24,6 +24,9 @@ struct prov_opts {
 	const char	*meta_key;	/* "cohort" / "per-tag" */
 	int		 anyone_write;	/* --anyone-can-write */
 	int		 reprovision;	/* adopt --reprovision */
+	int		 random_uid;	/* provision --random-uid */
+	int		 yes;		/* --yes: confirmed */
+	const char	*uid;		/* --uid: a tag hiding its UID */
 	int		 json;
 	int		 dry_run;
 	int		 batch;
