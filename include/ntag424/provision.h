@@ -332,7 +332,8 @@ int ntag424_prov_check(ntag424_prov_t *p, ntag424_dev_t *dev,
 
 /*
  * Adopt a tag another tool provisioned, whose keys are in the store
- * (imported; any status but pending or resetting), without writing to it:
+ * (imported; any status but provisioned, pending or resetting:
+ * NTAG424_ERR_STATE), without writing to it:
  * read its key versions, authenticate once with the stored key 0, read the
  * NDEF file's settings, authenticate once with each other key its access
  * rights or SDMCtrRet name, read the NDEF like a phone and rebuild the

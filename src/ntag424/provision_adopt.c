@@ -50,6 +50,12 @@ adopt_known(struct run *r, unsigned *have)
 		return run_fail(r, "lookup", NTAG424_ERR_NOT_FOUND, "this "
 		    "tag's keys are not in the keystore");
 	}
+	if (r->tag.status == NTAG424_PROV_PROVISIONED) {
+		snprintf(r->rep->hint, sizeof(r->rep->hint), "run 'ntag424 "
+		    "check' to verify it");
+		return run_fail(r, "lookup", NTAG424_ERR_STATE, "the keystore "
+		    "already has this tag as provisioned; nothing to adopt");
+	}
 	if (r->tag.status == NTAG424_PROV_PENDING ||
 	    r->tag.status == NTAG424_PROV_RESETTING) {
 		snprintf(r->rep->hint, sizeof(r->rep->hint), "run 'ntag424 "

@@ -109,6 +109,10 @@ same "adopted, no failed authentication" "adopted:0:false" \
 show=$("$NTAG424" keys show $UA --json --db "$DB" --kek-file "$KEK")
 same "recorded with the template the tag implies" "provisioned:boltcard:$BOLT_T" \
     "$(jqv "$show" .status):$(jqv "$show" .name):$(jqv "$show" .template)"
+out=$(ntd "$DB" adopt 2>&1)
+st=$?
+same "adopt again" "1:ntag424 adopt: tag $UA: the keystore already has this tag as provisioned; nothing to adopt (NTAG424_ERR_STATE)
+  what to do: run 'ntag424 check' to verify it" "$st:$out"
 out=$(ntd "$DB" check --json 2>&1) || bad "check after adopt: $out"
 same "check after adopt" true "$(jqv "$out" .ok)"
 url=$("$NTAG424" tap --reader "$reader") || die "tap"

@@ -117,6 +117,17 @@ case "$(cat "$DIR/wipe.err")" in
 "warning: this holds the tag's five keys in the clear"*) ok "export-wipe warns" ;;
 *) bad "export-wipe warning: $(cat "$DIR/wipe.err")" ;;
 esac
+# On a terminal with qrencode: the JSON on its standard input, not in argv.
+mkdir -p "$DIR/bin"
+cat >"$DIR/bin/qrencode" <<QR
+#!/bin/sh
+printf '%s\n' "\$*" >"$DIR/qr.argv"
+cat >"$DIR/qr.stdin"
+QR
+chmod +x "$DIR/bin/qrencode"
+PATH="$DIR/bin:$PATH" script -qec "'$NTAG424' keys export-wipe $UID_ --db '$DB' --kek-file '$KEK'" /dev/null >/dev/null 2>&1
+same "qrencode's arguments" "-t ANSIUTF8" "$(cat "$DIR/qr.argv" 2>/dev/null)"
+same "qrencode's standard input" "$wj" "$(cat "$DIR/qr.stdin" 2>/dev/null)"
 got=$("$NTAG424" keys export-wipe 04A39493CC86 --db "$DB" --kek-file "$KEK" 2>&1)
 same "export-wipe with a short UID" \
     "ntag424 keys export-wipe: give the tag's UID as 14 hex characters" "$got"
