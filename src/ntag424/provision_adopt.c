@@ -228,7 +228,9 @@ layout_name(const ntag424_sdm_t *s)
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		(void)ntag424_prov_preset_opts(names[i], &o);
-		if (o.meta_read == s->meta_read && o.file_read == s->file_read)
+		/* Plain mirrors ({uid}, {ctr}) have no meta-read key. */
+		if ((o.meta_read == s->meta_read || !is_key(s->meta_read)) &&
+		    o.file_read == s->file_read)
 			return names[i];
 	}
 	return NULL;
@@ -288,7 +290,9 @@ find_template(struct run *r, const ntag424_file_settings_t *fs,
 		return layout_fail(r, "the tag's SDM key roles match no preset "
 		    "(meta-read key 1, file-read key 3 or 2)");
 	ntag424_template_opts_init(&opts);
-	opts.meta_read = fs->sdm.meta_read;
+	/* Plain mirrors: the compiler sets SDMMetaRead E itself. */
+	if (is_key(fs->sdm.meta_read))
+		opts.meta_read = fs->sdm.meta_read;
 	opts.file_read = fs->sdm.file_read;
 	opts.ctr_ret = fs->sdm.ctr_ret;
 	opts.access = fs->access;

@@ -132,6 +132,27 @@ out=$(ntd "$DB" provision --preset game-coin --url https://coins.example/c \
 same "provisioned by provisio after" true "$(jqv "$out" .ok)"
 rig_remove_tag || die "remove a"
 
+# C, D: the MAC input from PICCData on ({macin}), and plain UID and counter
+# mirrors: the template comes back as written.
+adopt_as_is() {	# adopt_as_is UID TEMPLATE META FILE CTR
+	rig_emulate "$RIG_DIR/$1.state" --uid "$1" || die "emulate $1"
+	keys $K0 $K1 $K2 $K3 $K4 | "$OTHER_TOOL" "$reader" "$2" "$3" "$4" "$5" 0 ||
+	    die "other_tool $1"
+	keys $K0 $K1 $K2 $K3 $K4 | "$TAG_PUT" "$DB" "$KEK" "$1" imported "" 0 factory ||
+	    die "tag_put $1"
+	out=$(ntd "$DB" adopt --json 2>&1)
+	same "adopt $2" "adopted" "$(jqv "$out" .result)"
+	show=$("$NTAG424" keys show "$1" --json --db "$DB" --kek-file "$KEK")
+	same "its template" "template:$2" "$(jqv "$show" .name):$(jqv "$show" .template)"
+	out=$(ntd "$DB" check --json 2>&1)
+	same "check of $2" true "$(jqv "$out" .ok)"
+	out=$(ntd "$DB" reset --json 2>&1)
+	same "reset of $2" true "$(jqv "$out" .changed)"
+	rig_remove_tag || die "remove $1"
+}
+adopt_as_is 04AD0000000C03 'https://x.example/t?p={macin}{picc}&c={mac}' 1 3 3
+adopt_as_is 04AD0000000D04 'https://x.example/t?u={uid}&n={ctr}&m={mac}' 1 3 3
+
 # B: adopt --reprovision, a tag with the template defaults' key roles.
 UB=04AD0000000B02
 rig_emulate "$RIG_DIR/b.state" --uid $UB || die "emulate b"
