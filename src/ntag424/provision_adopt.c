@@ -267,22 +267,38 @@ layout_fail(struct run *r, const char *what)
 	return run_fail(r, "layout", NTAG424_ERR_TEMPLATE, "%s", what);
 }
 
+int
+adopt_template(const uint8_t *file, size_t len, const ntag424_sdm_t *sdm,
+    char *tmpl, size_t cap)
+{
+	struct mark	m[MARKS_MAX];
+	char		url[NTAG424_PROV_URL_MAX];
+	size_t		n;
+
+	if (ntag424_ndef_url(file, len, url, sizeof(url)) != NTAG424_OK ||
+	    len < URI_OFF)
+		return NTAG424_ERR_MALFORMED;
+	/* ndef_url checked the payload length (file[4]) against the URL. */
+	if (marks_of(sdm, strlen(url) - (size_t)(file[4] - 1), m, &n) != 0 ||
+	    template_of(url, m, n, tmpl, cap) != 0)
+		return NTAG424_ERR_TEMPLATE;
+	return NTAG424_OK;
+}
+
 /* The template the tag's NDEF and SDM settings imply, compiled. */
 static int
 find_template(struct run *r, const ntag424_file_settings_t *fs,
     const char **name, char *tmpl, size_t cap)
 {
 	ntag424_template_opts_t	opts;
-	struct mark		m[MARKS_MAX];
 	uint8_t			file[NTAG424_NDEF_FILE_SIZE];
 	char			url[NTAG424_PROV_URL_MAX];
-	size_t			len, n;
+	size_t			len = 0;
 	int			rc;
 
 	if ((rc = read_ndef(r, file, &len, url, sizeof(url))) != NTAG424_OK)
 		return rc;
-	if (marks_of(&fs->sdm, strlen(url) - (size_t)(file[4] - 1), m, &n) !=
-	    0 || template_of(url, m, n, tmpl, cap) != 0)
+	if (adopt_template(file, len, &fs->sdm, tmpl, cap) != NTAG424_OK)
 		return layout_fail(r, "the tag's URL and SDM settings make no "
 		    "template provisio can verify (SUN with {picc} or "
 		    "{uid}/{ctr}, and {mac})");

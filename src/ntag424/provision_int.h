@@ -71,6 +71,18 @@ int run_reset(struct run *r);
 int plan_provision(struct run *r);
 int plan_reset(struct run *r);
 
+/* provision_adopt.c */
+/*
+ * The template an NDEF file (NLEN, one URI record) and the SDM settings
+ * that mirror into it imply: the URL with each mirror's characters
+ * replaced by its placeholder. NTAG424_OK, NTAG424_ERR_MALFORMED (no URL
+ * record) or NTAG424_ERR_TEMPLATE (no SUN MAC, encrypted file data, a
+ * mirror outside the URL or overlapping another, '{' or '}' in the URL,
+ * or tmpl too small). Wire data: every offset is checked.
+ */
+int adopt_template(const uint8_t *file, size_t len, const ntag424_sdm_t *sdm,
+    char *tmpl, size_t cap);
+
 /* provision_rid.c */
 int rid_confirm(struct run *r);
 void rid_step(struct run *r);
