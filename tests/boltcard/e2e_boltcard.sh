@@ -98,12 +98,18 @@ usage_err "a bad issuer key" \
     "ntag424 provision: --issuer-key: not 32 hex digits or an unreadable @FILE" \
     --preset boltcard --url $URL --keys boltcard --issuer-key @"$DIR/bad-issuer"
 
+out=$(nt check --json 2>&1)
+same "check of the Boltcard" "true:0" "$(jqv "$out" .ok):$(jqv "$out" .failed_auths)"
+url=$("$NTAG424" tap --reader "$reader") || die "tap"
+v=$("$NTAG424" sun verify --uid $UID_ --db "$DB" --kek-file "$KEK" "$url" 2>&1) &&
+    ok "sun verify --uid of a Boltcard tap" || bad "sun verify: $v"
+
 # 2. A tap, verified by verifyd (the cohort holds K1: no key search).
 start_server --db "$DB" --kek-file "$KEK" --log-level warn
 expect "provision's URL is used up" 409 '"verdict":"replay"' "$(pq "$prov_url")"
 tap_url=$("$NTAG424" tap --reader "$reader") || die "tap"
 expect "a Boltcard tap is valid" 200 \
-    "\"verdict\":\"valid\",\"uid\":\"$UID_\",\"counter\":2," "$(pq "$tap_url")"
+    "\"verdict\":\"valid\",\"uid\":\"$UID_\",\"counter\":4," "$(pq "$tap_url")"
 expect "the same tap again" 409 '"verdict":"replay"' "$(pq "$tap_url")"
 forged=$(printf '%s\n' "$tap_url" | sed 's/&c=\(.\)/\&c=0/;s/&c=00/\&c=11/')
 expect "a changed MAC" 403 '"verdict":"bad_mac"' "$(pq "$forged")"
@@ -132,11 +138,8 @@ got=$("$NTAG424" keys export-wipe 04A39493CC86 --db "$DB" --kek-file "$KEK" 2>&1
 same "export-wipe with a short UID" \
     "ntag424 keys export-wipe: give the tag's UID as 14 hex characters" "$got"
 got=$("$NTAG424" keys export-wipe 04000000000001 --db "$DB" --kek-file "$KEK" 2>&1)
-case "$got" in
-"ntag424 keys export-wipe: no tag 04000000000001"*|"ntag424 keys export-wipe: "*"not"*)
-	ok "export-wipe of an unknown tag ($got)" ;;
-*) bad "export-wipe of an unknown tag: $got" ;;
-esac
+same "export-wipe of an unknown tag" \
+    "ntag424 keys export-wipe: tag 04000000000001 is not in the keystore $DB" "$got"
 
 printf '%s\n' "$wj" | jq -r '.k0, .k1, .k2, .k3, .k4' |
     "$TAG_PUT" "$DB2" "$KEK" $UID_ boltcard "$URL?p={picc}&c={mac}" 1 ||
@@ -146,6 +149,8 @@ out=$(nt2 reset --json 2>"$DIR/reset.err") ||
 same "wiped with the exported keys" true "$(jqv "$out" .changed)"
 out=$(nt2 diagnose --json 2>&1)
 same "the card is factory again" factory "$(jqv "$out" .found)"
+got=$("$NTAG424" keys export-wipe $UID_ --db "$DB2" --kek-file "$KEK" 2>&1)
+same "export-wipe of a card not provisioned" "ntag424 keys export-wipe: tag $UID_ is factory, not provisioned: its keys on the tag are not certain; finish it with 'ntag424 provision' or 'ntag424 reset' first" "$got"
 
 # 4. Issued again: Version 2, new card keys, K1 the same.
 out=$(nt2 provision --preset boltcard --url $URL --keys boltcard \
