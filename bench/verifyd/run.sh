@@ -35,10 +35,14 @@ start() {
 	rm -f "$DIR/port"
 	"$VERIFYD" --listen 127.0.0.1:0 --port-file "$DIR/port" \
 	    --kek-file "$DIR/kek" --cohort self-checkout --log-level error \
-	    --db "$1" &
+	    --metrics-listen 127.0.0.1:0 --db "$1" &
 	PID=$!
 	while [ ! -s "$DIR/port" ]; do sleep 0.05; done
 	PORT=$(cat "$DIR/port")
+	# The metrics listener is the server's other port.
+	MPORT=$(ss -Hltnp | grep "pid=$PID," |
+	    sed -n 's/^.* 127\.0\.0\.1:\([0-9]*\) .*$/\1/p' | grep -vx "$PORT" |
+	    head -1)
 }
 
 stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
@@ -52,7 +56,7 @@ run() {
 	p50=$(awk '$1 == "50%" { print $2 }' "$DIR/wrk")
 	p99=$(awk '$1 == "99%" { print $2 }' "$DIR/wrk")
 	vo=$(awk '/^VD / { sub(/^VD /, ""); print }' "$DIR/wrk")
-	batch=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '
+	batch=$(curl -s "http://127.0.0.1:$MPORT/metrics" | awk '
 	    $1 == "verifyd_commits_total" { c = $2 }
 	    $1 == "verifyd_commit_advances_total" { a = $2 }
 	    END { if (c > 0) printf "%.1f", a / c; else print "-" }')
@@ -102,3 +106,5 @@ for durable in 0 1; do
 	    2>/dev/null | grep '^|' || echo "| PostgreSQL: not run (pg-rig failed)"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+"$HERE/slowloris.sh" "$B"

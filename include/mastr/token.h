@@ -45,8 +45,26 @@ typedef struct mastr_token_slots {
 int mastr_token_store_key(const char *dir, mastr_eckey_t **key);
 /* Read slot 8 (all zero if never written). MASTR_ERR_STORE. */
 int mastr_token_store_read(const char *dir, mastr_token_slots_t *s);
-/* Write slot 8 atomically (temp file, fsync, rename). MASTR_ERR_STORE. */
+/*
+ * Write slot 8 atomically (temp file, fsync, rename, directory fsync);
+ * MASTR_ERR_STORE, also when slot8.bin is a link or not a regular file.
+ */
 int mastr_token_store_write(const char *dir, const mastr_token_slots_t *s);
+/*
+ * Before the token uses dir: MASTR_ERR_STORE with a sentence in why when
+ * the directory is not ours or can be written by group or others,
+ * slot0.pem (the private key) can be read by them or slot8.bin written by
+ * them. MASTR_OK for a directory not created yet.
+ */
+int mastr_token_store_check(const char *dir, char *why, size_t cap);
+/*
+ * MASTR_ERR_STORE with a sentence when slot 8 holds a host key with an
+ * all-zero golden hash: no boot could ever match it, the token would wait
+ * for ever. mastr_token_new() refuses such a state, and it is never
+ * written.
+ */
+int mastr_token_slots_check(const mastr_token_slots_t *s, char *why,
+    size_t cap);
 /* Both host key and golden hash non-zero, as the firmware decides. */
 int mastr_token_slots_provisioned(const mastr_token_slots_t *s);
 int mastr_token_slots_claimed(const mastr_token_slots_t *s);

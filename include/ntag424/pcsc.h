@@ -25,12 +25,25 @@ int ntag424_pcsc_list_readers(char ***names, size_t *count);
 /* NULL-safe; sets *names = NULL. */
 void ntag424_pcsc_free_readers(char ***names);
 
+/* The transmit timeout of ntag424_dev_open_pcsc(). */
+#define NTAG424_PCSC_TIMEOUT_MS	10000u
+
 /*
  * Connect dev to the tag on reader (exact name), or, with reader NULL, to
  * the first reader that has a tag. The connection is exclusive so that no
  * other program can slip commands into a secure-messaging session.
  * ntag424_dev_reconnect() reconnects to the same reader.
+ *
+ * A C-APDU whose answer has not come after timeout_ms (0: wait for ever)
+ * fails with NTAG424_ERR_TIMEOUT and an error log line: the card or the
+ * reader driver hangs. The handle is dead from then on (every later
+ * transmit and reconnect fails the same way); free it and exit, the
+ * process's exit releases the reader in pcscd. A tag answers within
+ * milliseconds, and its slowest commands well under a second.
  */
+int ntag424_dev_open_pcsc_timeout(ntag424_dev_t *dev, const char *reader,
+    unsigned int timeout_ms);
+/* As above with NTAG424_PCSC_TIMEOUT_MS. */
 int ntag424_dev_open_pcsc(ntag424_dev_t *dev, const char *reader);
 
 /*

@@ -218,6 +218,8 @@ typedef struct emu_vpcd_opts {
 	uint16_t	 port;
 	const char	*state_path;	/* saved after every change */
 	unsigned	 connect_secs;	/* keep retrying the connection */
+	unsigned long	 swallow_at;	/* test hook: never answer the K-th
+					   C-APDU (0: answer all) */
 } emu_vpcd_opts_t;
 
 /* emu_vpcd_run results besides NTAG424_ERR_*. */

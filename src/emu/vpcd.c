@@ -207,9 +207,10 @@ apdu(emu_t *e, int fd, const uint8_t *c, size_t n, int *torn)
 static int
 serve(emu_t *e, int fd, const emu_vpcd_opts_t *o, uint8_t *buf)
 {
-	uint8_t	hdr[2];
-	size_t	n = 0;
-	int	rc, torn = 0;
+	uint8_t		hdr[2];
+	size_t		n = 0;
+	unsigned long	seen = 0;
+	int		rc, torn = 0;
 
 	for (;;) {
 		if ((rc = recv_all(fd, hdr, 2)) == 0) {
@@ -224,6 +225,9 @@ serve(emu_t *e, int fd, const emu_vpcd_opts_t *o, uint8_t *buf)
 			return NTAG424_ERR_RX;
 		if (n == 1)
 			rc = control(e, fd, buf[0]);
+		else if (n > 1 && ++seen == o->swallow_at)
+			log_msg(PLOG_ERROR, "vpcd: C-APDU %lu swallowed (test "
+			    "hook): no answer will come", seen);
 		else if (n > 1)
 			rc = apdu(e, fd, buf, n, &torn);
 		if (rc < 0)

@@ -18,6 +18,7 @@
 
 #include <openssl/evp.h>
 
+#include "common/atomic.h"
 #include "common/buf.h"
 #include "common/prim.h"
 #include "keystore/ks.h"
@@ -301,26 +302,22 @@ static int
 write_file(ntag424_ks_t *ks, const char *path, const uint8_t *hdr,
     const uint8_t *ct, size_t n, const uint8_t tag[SEAL_TAG])
 {
-	char	tmp[PATH_MAX];
-	int	fd, ok;
+	struct atomic_file	f;
+	int			rc;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return ks_fail(ks, NTAG424_ERR_ARG, "path too long");
-	unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) < 0)
-		return ks_fail(ks, NTAG424_ERR_IO, "cannot create %s: %s", tmp,
-		    strerror(errno));
-	ok = write(fd, hdr, HDR_LEN) == HDR_LEN &&
-	    write(fd, ct, n) == (ssize_t)n &&
-	    write(fd, tag, SEAL_TAG) == SEAL_TAG && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		ks_fail(ks, NTAG424_ERR_IO, "cannot write the backup %s: %s",
-		    path, strerror(errno));
-		unlink(tmp);
-		return NTAG424_ERR_IO;
-	}
+	if ((rc = atomic_open(&f, path)) != 0)
+		return ks_fail(ks, NTAG424_ERR_IO, "cannot write the backup %s: "
+		    "%s; nothing was written", path, atomic_strerror(rc));
+	if (atomic_write(&f, hdr, HDR_LEN) != 0 ||
+	    atomic_write(&f, ct, n) != 0 ||
+	    atomic_write(&f, tag, SEAL_TAG) != 0) {
+		rc = -1;
+		atomic_abort(&f);
+	} else
+		rc = atomic_commit(&f);
+	if (rc != 0)
+		return ks_fail(ks, NTAG424_ERR_IO, "cannot write the backup %s: "
+		    "%s", path, atomic_strerror(rc));
 	return NTAG424_OK;
 }
 

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/atomic.h"
+#include "common/harden.h"
 #include "common/hex.h"
 #include "common/prim.h"
 #include "keystore/ks.h"
@@ -25,12 +27,21 @@ static const uint8_t check_constant[16] = "provisio-kek-v1";
 
 static const struct seal_aad check_aad = { SEAL_CHECK, NULL, 0, 1, NULL };
 
+/*
+ * A new KEK file appears whole or not at all: written and synced under a
+ * temporary name, then linked to path, which fails with EEXIST when a
+ * concurrent first use got there first. *made is then 0 and the caller
+ * reads the other's file.
+ */
 static int
-create_file(ntag424_ks_t *ks, const char *path, uint8_t kek[NTAG424_KS_KEK_LEN])
+create_file(ntag424_ks_t *ks, const char *path, uint8_t kek[NTAG424_KS_KEK_LEN],
+    int *made)
 {
-	char	text[2 * NTAG424_KS_KEK_LEN + 2];
-	int	fd, r = NTAG424_ERR_IO;
+	struct atomic_file	f;
+	char			text[2 * NTAG424_KS_KEK_LEN + 2];
+	int			rc, r = NTAG424_ERR_IO;
 
+	*made = 0;
 	if (ks_make_parents(ks, path) != NTAG424_OK)
 		return NTAG424_ERR_IO;
 	if (random_bytes(kek, NTAG424_KS_KEK_LEN) != 0)
@@ -38,26 +49,30 @@ create_file(ntag424_ks_t *ks, const char *path, uint8_t kek[NTAG424_KS_KEK_LEN])
 		    "new key-encryption key");
 	hex_encode(kek, NTAG424_KS_KEK_LEN, text);
 	text[2 * NTAG424_KS_KEK_LEN] = '\n';
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0) {
+	if ((rc = atomic_open(&f, path)) != 0) {
 		r = ks_fail(ks, NTAG424_ERR_IO, "cannot create the KEK file "
-		    "%s: %s", path, strerror(errno));
+		    "%s: %s", path, atomic_strerror(rc));
 		goto done;
 	}
-	if (write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1) ||
-	    fsync(fd) != 0) {
+	if (atomic_write(&f, text, sizeof(text) - 1) != 0 || fsync(f.fd) != 0) {
 		r = ks_fail(ks, NTAG424_ERR_IO, "cannot write the KEK file "
 		    "%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
+		atomic_abort(&f);
 		goto done;
 	}
-	close(fd);
-	r = NTAG424_OK;
+	if (link(f.tmp, path) == 0) {
+		*made = 1;
+		r = NTAG424_OK;
+		(void)atomic_sync_dir(path);
+	} else if (errno == EEXIST)
+		r = NTAG424_OK;
+	else
+		r = ks_fail(ks, NTAG424_ERR_IO, "cannot create the KEK file "
+		    "%s: %s", path, strerror(errno));
+	atomic_abort(&f);	/* the temporary name goes in every case */
 done:
 	wipe(text, sizeof(text));
-	if (r != NTAG424_OK)
+	if (r != NTAG424_OK || !*made)
 		wipe(kek, NTAG424_KS_KEK_LEN);
 	return r;
 }
@@ -139,9 +154,9 @@ ks_kek_file_load(ntag424_ks_t *ks, const char *path, int may_create,
 
 	*created = 0;
 	if (may_create && access(path, F_OK) != 0 && errno == ENOENT) {
-		if ((r = create_file(ks, path, kek)) == NTAG424_OK)
-			*created = 1;
-		return r;
+		if ((r = create_file(ks, path, kek, created)) != NTAG424_OK ||
+		    *created)
+			return r;
 	}
 	r = ks_secret_file_read(ks, "KEK file", path, text, sizeof(text), &len);
 	if (r == NTAG424_ERR_NOT_FOUND)
@@ -166,8 +181,13 @@ load(ntag424_ks_t *ks, const char *kek_file, int may_create,
 	const char	*env = getenv(KEK_ENV);
 	int		 r;
 
+	if (env == NULL)
+		env = harden_env_taken(KEK_ENV);
+
 	*created = 0;
+	ks->kek_env = 0;
 	if (kek_file == NULL && env != NULL) {
+		ks->kek_env = 1;
 		ks_strcpy(ks->kek_from, sizeof(ks->kek_from), KEK_ENV);
 		if (decode(env, kek) != 0)
 			return ks_fail(ks, NTAG424_ERR_KEK, "%s must hold 64 hex "

@@ -180,6 +180,14 @@ ntag424_ks_t *ntag424_ks_new(void);
 int ntag424_ks_open(ntag424_ks_t *ks, const struct ntag424_ks_opts *o);
 /* Close, wipe the KEK, free; NULL-safe; sets *ksp = NULL. */
 void ntag424_ks_free(ntag424_ks_t **ksp);
+/*
+ * As ntag424_ks_free(), for a command that failed on a keystore it was to
+ * fill: when the keystore still holds no tag, master or cohort key, what
+ * this handle's open created goes too: the SQLite file (with its -wal and
+ * -shm) and the KEK file with the check value sealed under it. Anything
+ * that existed before the open is left as it was.
+ */
+void ntag424_ks_abandon(ntag424_ks_t **ksp);
 /* The last failure's sentence (empty if none). Borrowed. */
 const char *ntag424_ks_errmsg(const ntag424_ks_t *ks);
 /* The KEK file created by open or rotate, or NULL. Borrowed. */
@@ -216,6 +224,14 @@ int ntag424_ks_tag_set_status(ntag424_ks_t *ks,
  */
 int ntag424_ks_tag_foreach(ntag424_ks_t *ks,
     int (*fn)(const struct ntag424_ks_tag *, void *), void *arg);
+/*
+ * Call fn once for every distinct template of a provisioned tag, in text
+ * order (one query; the verifier's start does not walk the tags). fn
+ * returns 0 to go on, anything else stops and is returned; fn must not
+ * call the keystore.
+ */
+int ntag424_ks_template_foreach(ntag424_ks_t *ks,
+    int (*fn)(const char *tmpl, void *), void *arg);
 
 /* keys.c: tag keys (needs the KEK) */
 /*
@@ -326,11 +342,31 @@ int ntag424_ks_counter_get(ntag424_ks_t *ks,
 
 /* kek.c */
 /*
- * Re-seal every sealed value under the KEK from new_kek_file (created if
- * missing, then ntag424_ks_kek_created() says so) in one transaction that
- * locks the keystore; afterwards the handle uses the new KEK.
+ * Re-seal every sealed value under a new KEK in one transaction that locks
+ * the keystore; afterwards the handle uses the new KEK. The new KEK is
+ * read from new_kek_file (created if missing, then
+ * ntag424_ks_kek_created() says so), or drawn at random when it is NULL.
+ *
+ * When the KEK came from a file (--kek-file or the default one), that
+ * file is replaced so every later open finds the new KEK: the new KEK is
+ * written and synced to "FILE.new-STAMP" before the commit, the old file
+ * is kept as "FILE.old-STAMP" (a hard link: same mode 0600, same owner,
+ * STAMP the UTC time), and after the commit the new file is renamed over
+ * FILE and the directory synced. ntag424_ks_kek_kept() names the old copy.
+ * If the commit fails both extra files are removed; if the rename fails
+ * after the commit, the error names the .new file that holds the KEK now
+ * in use.
+ *
+ * When the KEK came from PROVISIO_KEK there is no file to replace:
+ * new_kek_file is then required (NTAG424_ERR_ARG without it), and the
+ * person must put its content in PROVISIO_KEK, or use it as --kek-file,
+ * for every later command.
  */
 int ntag424_ks_rotate_kek(ntag424_ks_t *ks, const char *new_kek_file);
+/* Where rotate kept the old KEK file, or NULL. Borrowed. */
+const char *ntag424_ks_kek_kept(const ntag424_ks_t *ks);
+/* The KEK file in use, or NULL when the KEK came from PROVISIO_KEK. */
+const char *ntag424_ks_kek_file(const ntag424_ks_t *ks);
 
 /* backup.c */
 /*

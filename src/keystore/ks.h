@@ -19,6 +19,9 @@ struct ntag424_ks {
 	char			 where[PATH_MAX];
 	char			 kek_from[PATH_MAX];	/* for messages */
 	char			 kek_created[PATH_MAX];
+	int			 kek_env;		/* from PROVISIO_KEK */
+	int			 db_created;		/* SQLite file, by open */
+	char			 kek_kept[PATH_MAX];	/* by rotate */
 	char			 msg[NTAG424_KS_MSG_MAX];
 };
 

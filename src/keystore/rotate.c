@@ -2,11 +2,19 @@
  * KEK rotation: every sealed value is opened with the old KEK and sealed
  * with the new one, and the check value replaced, in one transaction that
  * keeps other writers out. A value that does not open stops the rotation
- * and nothing changes.
+ * and nothing changes. The KEK file is replaced around that transaction so
+ * that the keystore and the file agree for every later command.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "common/atomic.h"
+#include "common/hex.h"
 #include "common/prim.h"
 #include "keystore/ks.h"
 #include "ntag424/err.h"
@@ -194,37 +202,183 @@ done:
 	return r;
 }
 
-int
-ntag424_ks_rotate_kek(ntag424_ks_t *ks, const char *new_kek_file)
+/* "PATH.WHAT-20261202T035959Z", with "-N" after it when taken. */
+static int
+stamped(char *out, size_t cap, const char *path, const char *what,
+    const char *stamp, int n)
 {
-	uint8_t	newkek[NTAG424_KS_KEK_LEN];
-	int	created = 0, r;
+	int len = n == 0 ? snprintf(out, cap, "%s.%s-%s", path, what, stamp) :
+	    snprintf(out, cap, "%s.%s-%s-%d", path, what, stamp, n);
 
-	if ((r = ks_need_kek(ks)) != NTAG424_OK)
-		return r;
+	return len < 0 || (size_t)len >= cap ? -1 : 0;
+}
+
+/* The new KEK, synced beside the file before the commit needs it. */
+static int
+write_new(ntag424_ks_t *ks, const char *path, const char *stamp,
+    const uint8_t kek[NTAG424_KS_KEK_LEN], char *out, size_t cap)
+{
+	char	text[2 * NTAG424_KS_KEK_LEN + 2];
+	int	fd = -1, r = NTAG424_ERR_IO;
+
+	hex_encode(kek, NTAG424_KS_KEK_LEN, text);
+	text[2 * NTAG424_KS_KEK_LEN] = '\n';
+	for (int n = 0; n < 10 && fd < 0; n++) {
+		if (stamped(out, cap, path, "new", stamp, n) != 0) {
+			r = ks_fail(ks, NTAG424_ERR_ARG, "KEK path too long");
+			goto done;
+		}
+		fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		r = ks_fail(ks, NTAG424_ERR_IO, "cannot create %s for the new "
+		    "KEK: %s; nothing was changed", out, strerror(errno));
+		goto done;
+	}
+	if (write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1) ||
+	    fsync(fd) != 0) {
+		r = ks_fail(ks, NTAG424_ERR_IO, "cannot write %s: %s; nothing "
+		    "was changed", out, strerror(errno));
+		unlink(out);
+	} else
+		r = NTAG424_OK;
+	close(fd);
+done:
+	wipe(text, sizeof(text));
+	return r;
+}
+
+/* The old KEK stays beside the file: a hard link keeps mode and owner. */
+static int
+keep_old(ntag424_ks_t *ks, const char *path, const char *stamp)
+{
+	for (int n = 0; n < 10; n++) {
+		if (stamped(ks->kek_kept, sizeof(ks->kek_kept), path, "old",
+		    stamp, n) != 0)
+			break;
+		if (link(path, ks->kek_kept) == 0)
+			return NTAG424_OK;
+		if (errno != EEXIST) {
+			ks_fail(ks, NTAG424_ERR_IO, "cannot keep the old KEK as "
+			    "%s: %s; nothing was changed", ks->kek_kept,
+			    strerror(errno));
+			ks->kek_kept[0] = '\0';
+			return NTAG424_ERR_IO;
+		}
+	}
+	ks->kek_kept[0] = '\0';
+	return ks_fail(ks, NTAG424_ERR_IO, "cannot name a copy of the old KEK "
+	    "beside %s: nothing was changed", path);
+}
+
+static int
+new_kek(ntag424_ks_t *ks, const char *new_kek_file,
+    uint8_t kek[NTAG424_KS_KEK_LEN])
+{
+	int created = 0, r;
+
 	if (new_kek_file == NULL)
-		return ks_fail(ks, NTAG424_ERR_ARG, "give the new KEK file");
-	if ((r = ks_kek_file_load(ks, new_kek_file, 1, newkek, &created)) !=
+		return random_bytes(kek, NTAG424_KS_KEK_LEN) == 0 ? NTAG424_OK :
+		    ks_fail(ks, NTAG424_ERR_CRYPTO, "no random bytes for a new "
+		    "key-encryption key");
+	if ((r = ks_kek_file_load(ks, new_kek_file, 1, kek, &created)) !=
 	    NTAG424_OK)
 		return r;
 	if (created)
 		ks_strcpy(ks->kek_created, sizeof(ks->kek_created),
 		    new_kek_file);
+	return NTAG424_OK;
+}
+
+static int
+reseal_all(ntag424_ks_t *ks, const uint8_t newkek[NTAG424_KS_KEK_LEN])
+{
+	int r;
+
+	if ((r = ks_begin(ks, DB_TX_EXCLUSIVE)) != NTAG424_OK)
+		return r;
+	if ((r = rotate_locked(ks, newkek)) != NTAG424_OK) {
+		ks_rollback(ks);
+		return r;
+	}
+	return ks_commit(ks);
+}
+
+/* After the commit: the keystore opens only with the KEK in newf now. */
+static int
+install(ntag424_ks_t *ks, const char *path, const char *newf)
+{
+	if (rename(newf, path) != 0)
+		return ks_fail(ks, NTAG424_ERR_IO, "the keystore is now sealed "
+		    "under the new KEK, but %s could not be replaced (%s): the "
+		    "new KEK is in %s; move it to %s before the next command",
+		    path, strerror(errno), newf, path);
+	if (atomic_sync_dir(path) != 0)
+		return ks_fail(ks, NTAG424_ERR_IO, "the KEK file %s was "
+		    "replaced but its directory could not be synced (%s): run "
+		    "'sync' before a power cut", path, strerror(errno));
+	return NTAG424_OK;
+}
+
+static void
+utc_stamp(char out[32])
+{
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(out, 32, "%Y%m%dT%H%M%SZ", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)now);
+}
+
+int
+ntag424_ks_rotate_kek(ntag424_ks_t *ks, const char *new_kek_file)
+{
+	uint8_t		 newkek[NTAG424_KS_KEK_LEN];
+	char		 path[PATH_MAX], newf[PATH_MAX], stamp[32];
+	const char	*file = ntag424_ks_kek_file(ks);
+	int		 r;
+
+	ks->kek_kept[0] = '\0';
+	newf[0] = '\0';
+	if ((r = ks_need_kek(ks)) != NTAG424_OK)
+		return r;
+	if (file == NULL && new_kek_file == NULL)
+		return ks_fail(ks, NTAG424_ERR_ARG, "the KEK comes from "
+		    "PROVISIO_KEK, which this command cannot change: give "
+		    "--new-kek-file FILE to receive the new KEK; nothing was "
+		    "changed");
+	if (file != NULL && ks_strcpy(path, sizeof(path), file) != 0)
+		return ks_fail(ks, NTAG424_ERR_ARG, "KEK path too long");
+	if ((r = new_kek(ks, new_kek_file, newkek)) != NTAG424_OK)
+		goto done;
 	if (ct_equal(newkek, ks->kek, sizeof(newkek))) {
 		r = ks_fail(ks, NTAG424_ERR_ARG, "the new KEK is the one in "
 		    "use: nothing to rotate");
 		goto done;
 	}
-	if ((r = ks_begin(ks, DB_TX_EXCLUSIVE)) != NTAG424_OK)
+	utc_stamp(stamp);
+	if (file != NULL && ((r = write_new(ks, path, stamp, newkek, newf,
+	    sizeof(newf))) != NTAG424_OK || (r = keep_old(ks, path, stamp)) !=
+	    NTAG424_OK))
 		goto done;
-	if ((r = rotate_locked(ks, newkek)) != NTAG424_OK) {
-		ks_rollback(ks);
+	if ((r = reseal_all(ks, newkek)) != NTAG424_OK) {
+		if (newf[0] != '\0')
+			unlink(newf);
+		if (ks->kek_kept[0] != '\0')
+			unlink(ks->kek_kept);
+		ks->kek_kept[0] = '\0';
 		goto done;
 	}
-	if ((r = ks_commit(ks)) != NTAG424_OK)
-		goto done;
 	memcpy(ks->kek, newkek, sizeof(newkek));
-	ks_strcpy(ks->kek_from, sizeof(ks->kek_from), new_kek_file);
+	if (file == NULL) {
+		ks->kek_env = 0;
+		ks_strcpy(ks->kek_from, sizeof(ks->kek_from), new_kek_file);
+	} else
+		r = install(ks, path, newf);
 done:
 	wipe(newkek, sizeof(newkek));
 	return r;

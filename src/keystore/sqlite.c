@@ -161,10 +161,43 @@ sq_errmsg(void *h)
 	return sq->msg;
 }
 
+/*
+ * A keystore file deleted or renamed over while open keeps taking writes on
+ * the unlinked inode, and every later open of the path sees none of them
+ * (counters accepted there come back as fresh after a restart). SQLite's
+ * unix VFS compares the open inode with the path's and checks its link
+ * count: checked under the write lock, before anything is written.
+ */
+static int
+check_moved(struct sq *sq)
+{
+	int moved = 0;
+
+	if (sqlite3_file_control(sq->db, "main", SQLITE_FCNTL_HAS_MOVED,
+	    &moved) != SQLITE_OK || !moved)
+		return DB_OK;
+	snprintf(sq->msg, sizeof(sq->msg), "the keystore file was deleted or "
+	    "replaced while open (the open file is no longer the one at its "
+	    "path): nothing was written to either; restart on the right file");
+	return DB_EOTHER;
+}
+
+static int
+begin_checked(struct sq *sq, const char *sql)
+{
+	int rc;
+
+	if ((rc = run(sq, sql)) != DB_OK)
+		return rc;
+	if ((rc = check_moved(sq)) != DB_OK)
+		sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 static int
 sq_begin(void *h, enum db_tx mode)
 {
-	return run(h, mode == DB_TX_WRITE ? "BEGIN IMMEDIATE" :
+	return begin_checked(h, mode == DB_TX_WRITE ? "BEGIN IMMEDIATE" :
 	    "BEGIN EXCLUSIVE");
 }
 
@@ -224,7 +257,7 @@ own_write_tx(db_res_t *r)
 	if (!sqlite3_get_autocommit(r->sq->db) || sqlite3_stmt_readonly(r->st))
 		return DB_OK;
 	r->own_tx = 1;
-	return run(r->sq, "BEGIN IMMEDIATE");
+	return begin_checked(r->sq, "BEGIN IMMEDIATE");
 }
 
 static int

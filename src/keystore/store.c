@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/harden.h"
 #include "common/hex.h"
 #include "common/prim.h"
 #include "keystore/ks.h"
@@ -15,10 +16,11 @@
 
 #define DEFAULT_TIMEOUT_MS	5000
 
+/* The handle holds the KEK for its whole life: keep it out of core dumps. */
 ntag424_ks_t *
 ntag424_ks_new(void)
 {
-	return calloc(1, sizeof(ntag424_ks_t));
+	return harden_alloc(sizeof(ntag424_ks_t));
 }
 
 static void
@@ -38,9 +40,60 @@ ntag424_ks_free(ntag424_ks_t **ksp)
 	if (ksp == NULL || *ksp == NULL)
 		return;
 	ks_close(*ksp);
-	wipe(*ksp, sizeof(**ksp));
-	free(*ksp);
+	harden_free(*ksp, sizeof(**ksp));
 	*ksp = NULL;
+}
+
+/* Nothing worth keeping: no tag, master key or cohort key. */
+static int
+is_empty(ntag424_ks_t *ks)
+{
+	db_res_t	*res = NULL;
+	int		 empty = 0;
+
+	if (ks_query(ks, "counting rows", "SELECT (SELECT count(*) FROM tags) + "
+	    "(SELECT count(*) FROM master_keys) + (SELECT count(*) FROM "
+	    "cohort_keys)", NULL, 0, &res) != NTAG424_OK)
+		return 0;
+	if (ks_next(ks, "counting rows", res) == 1)
+		empty = ks->be->col_int(res, 0) == 0;
+	ks->be->res_free(res);
+	return empty;
+}
+
+static void
+unlink_db(const char *path)
+{
+	static const char *const sfx[] = { "-wal", "-shm", "-journal", "" };
+	char f[PATH_MAX + 16];
+
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
+		if (snprintf(f, sizeof(f), "%s%s", path, sfx[i]) <
+		    (int)sizeof(f))
+			unlink(f);
+}
+
+void
+ntag424_ks_abandon(ntag424_ks_t **ksp)
+{
+	ntag424_ks_t	*ks;
+	char		 db[PATH_MAX] = "", kek[PATH_MAX] = "";
+
+	if (ksp == NULL || (ks = *ksp) == NULL)
+		return;
+	if (ks->h != NULL && is_empty(ks)) {
+		if (ks->db_created)
+			ks_strcpy(db, sizeof(db), ks->where);
+		/* The check value would refuse every later KEK. */
+		if (ks->kek_created[0] != '\0' && (ks->db_created ||
+		    ks_exec_raw(ks, "DELETE FROM kek_check") == NTAG424_OK))
+			ks_strcpy(kek, sizeof(kek), ks->kek_created);
+	}
+	ntag424_ks_free(ksp);
+	if (db[0] != '\0')
+		unlink_db(db);
+	if (kek[0] != '\0')
+		unlink(kek);
 }
 
 const char *
@@ -53,6 +106,18 @@ const char *
 ntag424_ks_kek_created(const ntag424_ks_t *ks)
 {
 	return ks->kek_created[0] != '\0' ? ks->kek_created : NULL;
+}
+
+const char *
+ntag424_ks_kek_kept(const ntag424_ks_t *ks)
+{
+	return ks->kek_kept[0] != '\0' ? ks->kek_kept : NULL;
+}
+
+const char *
+ntag424_ks_kek_file(const ntag424_ks_t *ks)
+{
+	return ks->has_kek && !ks->kek_env ? ks->kek_from : NULL;
 }
 
 const char *
@@ -286,8 +351,10 @@ prepare_file(ntag424_ks_t *ks, const char *path, int create)
 	if (fd < 0 && errno != EEXIST)
 		return ks_fail(ks, NTAG424_ERR_IO, "cannot create the keystore "
 		    "%s: %s", path, strerror(errno));
-	if (fd >= 0)
+	if (fd >= 0) {
+		ks->db_created = 1;
 		close(fd);
+	}
 	return NTAG424_OK;
 }
 
@@ -335,6 +402,8 @@ ks_open_version(ntag424_ks_t *ks, const struct ntag424_ks_opts *o, int version)
 	ks_close(ks);
 	ks->msg[0] = '\0';
 	ks->kek_created[0] = '\0';
+	ks->kek_kept[0] = '\0';
+	ks->db_created = 0;
 	ks->where[0] = '\0';
 	if ((r = connect_db(ks, o)) != NTAG424_OK)
 		goto fail;

@@ -194,6 +194,26 @@ ntag424_ks_tag_foreach(ntag424_ks_t *ks,
 	return r;
 }
 
+int
+ntag424_ks_template_foreach(ntag424_ks_t *ks,
+    int (*fn)(const char *, void *), void *arg)
+{
+	db_res_t	*res = NULL;
+	const char	*tmpl;
+	int		 r;
+
+	if ((r = ks_query(ks, "listing templates", "SELECT DISTINCT template "
+	    "FROM tags WHERE status = 'provisioned' AND template IS NOT NULL "
+	    "ORDER BY template", NULL, 0, &res)) != NTAG424_OK)
+		return r;
+	while ((r = ks_next(ks, "listing templates", res)) == 1)
+		if ((tmpl = ks->be->col_text(res, 0)) != NULL && tmpl[0] != '\0' &&
+		    (r = fn(tmpl, arg)) != 0)
+			break;
+	ks->be->res_free(res);
+	return r;
+}
+
 static struct db_param
 text_or_null(const char *s)
 {

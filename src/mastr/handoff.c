@@ -8,30 +8,24 @@
 
 #include <keyutils.h>
 
+#include "common/atomic.h"
 #include "common/prim.h"
 #include "mastr/err.h"
 #include "mastr/handoff.h"
 
+/* Written whole beside path; a link or device at path is refused. */
 static int
 file_store(const char *path, const uint8_t key[MASTR_KEY_LEN])
 {
-	char	tmp[4096];
-	int	fd, ok;
+	struct atomic_file f;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return MASTR_ERR_ARG;
-	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) < 0)
+	if (atomic_open(&f, path) != 0)
 		return MASTR_ERR_IO;
-	ok = write(fd, key, MASTR_KEY_LEN) == MASTR_KEY_LEN && fsync(fd) == 0;
-	if (close(fd) != 0)
-		ok = 0;
-	if (!ok || rename(tmp, path) != 0) {
-		(void)unlink(tmp);
+	if (atomic_write(&f, key, MASTR_KEY_LEN) != 0) {
+		atomic_abort(&f);
 		return MASTR_ERR_IO;
 	}
-	return MASTR_OK;
+	return atomic_commit(&f) == 0 ? MASTR_OK : MASTR_ERR_IO;
 }
 
 static int

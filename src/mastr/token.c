@@ -115,8 +115,12 @@ mastr_token_new(const char *dir, const mastr_token_opts_t *o,
     mastr_token_t **out)
 {
 	mastr_token_t	*t;
-	int		 r = MASTR_ERR_NOMEM;
+	char		 why[512];
+	int		 r;
 
+	if ((r = mastr_token_store_check(dir, why, sizeof(why))) != MASTR_OK)
+		return r;
+	r = MASTR_ERR_NOMEM;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return MASTR_ERR_NOMEM;
 	t->o = *o;
@@ -124,7 +128,9 @@ mastr_token_new(const char *dir, const mastr_token_opts_t *o,
 		goto fail;
 	if ((r = mastr_token_store_key(dir, &t->perm)) != MASTR_OK ||
 	    (r = mastr_eckey_pub(t->perm, t->pub)) != MASTR_OK ||
-	    (r = mastr_token_store_read(dir, &t->slots)) != MASTR_OK)
+	    (r = mastr_token_store_read(dir, &t->slots)) != MASTR_OK ||
+	    (r = mastr_token_slots_check(&t->slots, why, sizeof(why))) !=
+	    MASTR_OK)
 		goto fail;
 	/* Decided once, at start-up, as app_init_task does. */
 	t->provisioned = mastr_token_slots_provisioned(&t->slots);

@@ -3,6 +3,11 @@
  * API"): the original's routes, status codes and JSON bodies, on loopback
  * only. Writes complete before the 202 is sent, so the status routes
  * answer "ready"/"success" at the first poll.
+ *
+ * Slow clients: at most CONN_MAX connections, CONN_PER_IP from one
+ * address, and each request header complete within HEADER_MS (hdrguard.h;
+ * libmicrohttpd's own timeout counts idle time only, which a client
+ * trickling one byte at a time never reaches).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,6 +18,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "common/hdrguard.h"
 #include "common/hex.h"
 #include "common/prim.h"
 #include "mastr/err.h"
@@ -20,9 +26,14 @@
 
 #define BODY_MAX	1024
 #define BEARER_BYTES	24
+#define CONN_MAX	64U
+#define CONN_PER_IP	8U
+#define HEADER_MS	5000U
+#define IDLE_S		10U
 
 struct mastr_token_http {
 	struct MHD_Daemon	*d;
+	hdr_guard_t		*guard;
 	mastr_token_t		*tok;
 	pthread_mutex_t		 mu;
 	int			 bearer_issued;
@@ -431,6 +442,11 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 
 	(void)version;
 	if (rq == NULL) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+		if (ci != NULL)
+			hdr_conn_headers_done(ci->socket_context);
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return MHD_NO;
 		*con_cls = rq;
@@ -454,13 +470,38 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	return ret;
 }
 
+/* A connection opens or closes: its header deadline comes and goes. */
+static void
+conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	mastr_token_http_t		*h = cls;
+	const union MHD_ConnectionInfo	*ci;
+	struct hdr_conn			*hc = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci != NULL ?
+		    hdr_guard_add(h->guard, ci->connect_fd) : NULL;
+	} else {
+		hdr_guard_remove(h->guard, &hc);
+		*socket_context = NULL;
+	}
+}
+
 static void
 completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode code)
 {
-	(void)cls;
-	(void)c;
+	mastr_token_http_t		*h = cls;
+	const union MHD_ConnectionInfo	*ci;
+
 	(void)code;
+	/* The next request on this connection has its own deadline. */
+	if ((ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT)) != NULL)
+		hdr_conn_rearm(h->guard, ci->socket_context);
 	if (*con_cls != NULL) {
 		wipe(*con_cls, sizeof(struct req));
 		free(*con_cls);
@@ -482,12 +523,18 @@ mastr_token_http_start(mastr_token_t *t, const char *addr, uint16_t port,
 		return MASTR_ERR_NOMEM;
 	h->tok = t;
 	pthread_mutex_init(&h->mu, NULL);
+	if ((h->guard = hdr_guard_new(HEADER_MS)) == NULL) {
+		mastr_token_http_stop(&h);
+		return MASTR_ERR_NOMEM;
+	}
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, h,
+	    MHD_USE_POLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, h,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)16,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+	    MHD_OPTION_NOTIFY_CONNECTION, conn_notify, h,
+	    MHD_OPTION_CONNECTION_LIMIT, CONN_MAX,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONN_PER_IP,
+	    MHD_OPTION_CONNECTION_TIMEOUT, IDLE_S,
 	    MHD_OPTION_END);
 	if (h->d == NULL) {
 		mastr_token_http_stop(&h);
@@ -513,6 +560,7 @@ mastr_token_http_stop(mastr_token_http_t **h)
 		return;
 	if ((*h)->d != NULL)
 		MHD_stop_daemon((*h)->d);
+	hdr_guard_free(&(*h)->guard);
 	pthread_mutex_destroy(&(*h)->mu);
 	wipe(*h, sizeof(**h));
 	free(*h);

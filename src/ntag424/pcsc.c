@@ -1,4 +1,6 @@
 /* PC/SC backend of the io vtable (libpcsclite). */
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,11 +16,37 @@
 
 #define MAX_READERS	16
 
+/*
+ * SCardTransmit has no timeout: a card or driver that never answers holds
+ * the caller (and the reader) for ever. With a timeout, each transmit runs
+ * in a worker thread on buffers of its own, and the caller waits for it
+ * until the deadline. A transmit that times out leaves the worker inside
+ * SCardTransmit holding the context's lock: the handle is then dead, and
+ * closing it leaves the PC/SC handles to the process's exit.
+ */
+enum xfer_state { X_IDLE, X_REQUEST, X_DONE, X_QUIT };
+
+struct xfer {
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	enum xfer_state	 state;
+	bool		 running;
+	bool		 stuck;		/* a transmit never came back */
+	uint8_t		 c[NTAG424_CAPDU_MAX];
+	DWORD		 clen;
+	uint8_t		 r[NTAG424_RAPDU_MAX];
+	DWORD		 rlen;
+	LONG		 rv;
+};
+
 struct pcsc {
 	SCARDCONTEXT	 ctx;
 	SCARDHANDLE	 card;
 	DWORD		 proto;
 	char		*reader;
+	unsigned	 timeout_ms;	/* 0: wait for ever */
+	struct xfer	 x;
 };
 
 struct scard_err {
@@ -132,22 +160,149 @@ fail_rv(const char *what, LONG rv)
 	return nt_pcsc_error(rv);
 }
 
+static LONG
+transmit(struct pcsc *p, const uint8_t *c, DWORD clen, uint8_t *r,
+    DWORD *rlen)
+{
+	const SCARD_IO_REQUEST *pci = p->proto == SCARD_PROTOCOL_T0 ?
+	    SCARD_PCI_T0 : SCARD_PCI_T1;
+
+	return SCardTransmit(p->card, pci, c, clen, NULL, r, rlen);
+}
+
+static void *
+worker(void *arg)
+{
+	struct pcsc	*p = arg;
+	struct xfer	*x = &p->x;
+
+	pthread_mutex_lock(&x->lock);
+	for (;;) {
+		while (x->state != X_REQUEST && x->state != X_QUIT)
+			pthread_cond_wait(&x->cond, &x->lock);
+		if (x->state == X_QUIT)
+			break;
+		pthread_mutex_unlock(&x->lock);
+		x->rv = transmit(p, x->c, x->clen, x->r, &x->rlen);
+		pthread_mutex_lock(&x->lock);
+		x->state = X_DONE;
+		pthread_cond_broadcast(&x->cond);
+	}
+	pthread_mutex_unlock(&x->lock);
+	return NULL;
+}
+
+static int
+start_worker(struct pcsc *p)
+{
+	pthread_condattr_t	ca;
+	struct xfer		*x = &p->x;
+
+	if (x->running)
+		return NTAG424_OK;
+	if (pthread_condattr_init(&ca) != 0)
+		return NTAG424_ERR_NOMEM;
+	(void)pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (pthread_mutex_init(&x->lock, NULL) != 0 ||
+	    pthread_cond_init(&x->cond, &ca) != 0) {
+		pthread_condattr_destroy(&ca);
+		return NTAG424_ERR_NOMEM;
+	}
+	pthread_condattr_destroy(&ca);
+	x->state = X_IDLE;
+	if (pthread_create(&x->thread, NULL, worker, p) != 0) {
+		pthread_cond_destroy(&x->cond);
+		pthread_mutex_destroy(&x->lock);
+		return NTAG424_ERR_NOMEM;
+	}
+	x->running = true;
+	return NTAG424_OK;
+}
+
+static void
+deadline_in(struct timespec *ts, unsigned ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += (time_t)(ms / 1000);
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/* One transmit through the worker; NTAG424_ERR_TIMEOUT at the deadline. */
+static int
+transmit_bounded(struct pcsc *p, const uint8_t *c, size_t clen, uint8_t *r,
+    size_t *rlen)
+{
+	struct xfer	*x = &p->x;
+	struct timespec	 until;
+	int		 e = 0;
+
+	if (clen > sizeof(x->c))
+		return NTAG424_ERR_ARG;
+	if (x->stuck || start_worker(p) != NTAG424_OK)
+		return x->stuck ? NTAG424_ERR_TIMEOUT : NTAG424_ERR_NOMEM;
+	pthread_mutex_lock(&x->lock);
+	memcpy(x->c, c, clen);
+	x->clen = (DWORD)clen;
+	x->rlen = (DWORD)(*rlen < sizeof(x->r) ? *rlen : sizeof(x->r));
+	x->state = X_REQUEST;
+	pthread_cond_broadcast(&x->cond);
+	deadline_in(&until, p->timeout_ms);
+	while (x->state != X_DONE && e != ETIMEDOUT)
+		e = pthread_cond_timedwait(&x->cond, &x->lock, &until);
+	if (x->state != X_DONE) {
+		x->stuck = true;
+		pthread_mutex_unlock(&x->lock);
+		log_msg(PLOG_ERROR, "the reader '%s' did not answer a command "
+		    "within %u ms (transmit timeout): the tag or the reader "
+		    "driver hangs; take the tag away (or restart pcscd) and try "
+		    "again", p->reader, p->timeout_ms);
+		return NTAG424_ERR_TIMEOUT;
+	}
+	x->state = X_IDLE;
+	wipe(x->c, sizeof(x->c));
+	pthread_mutex_unlock(&x->lock);
+	if (x->rv != SCARD_S_SUCCESS)
+		return fail_rv("SCardTransmit", x->rv);
+	memcpy(r, x->r, x->rlen);
+	*rlen = x->rlen;
+	wipe(x->r, sizeof(x->r));
+	return NTAG424_OK;
+}
+
 static int
 pcsc_transceive(void *arg, const uint8_t *capdu, size_t capdu_len,
     uint8_t *rapdu, size_t *rapdu_len)
 {
-	struct pcsc		*p = arg;
-	const SCARD_IO_REQUEST	*pci = p->proto == SCARD_PROTOCOL_T0 ?
-	    SCARD_PCI_T0 : SCARD_PCI_T1;
-	DWORD			 n = (DWORD)*rapdu_len;
-	LONG			 rv;
+	struct pcsc	*p = arg;
+	DWORD		 n = (DWORD)*rapdu_len;
+	LONG		 rv;
 
-	rv = SCardTransmit(p->card, pci, capdu, (DWORD)capdu_len, NULL, rapdu,
-	    &n);
+	if (p->timeout_ms != 0)
+		return transmit_bounded(p, capdu, capdu_len, rapdu, rapdu_len);
+	rv = transmit(p, capdu, (DWORD)capdu_len, rapdu, &n);
 	if (rv != SCARD_S_SUCCESS)
 		return fail_rv("SCardTransmit", rv);
 	*rapdu_len = n;
 	return NTAG424_OK;
+}
+
+static void
+stop_worker(struct xfer *x)
+{
+	if (!x->running)
+		return;
+	pthread_mutex_lock(&x->lock);
+	x->state = X_QUIT;
+	pthread_cond_broadcast(&x->cond);
+	pthread_mutex_unlock(&x->lock);
+	pthread_join(x->thread, NULL);
+	pthread_cond_destroy(&x->cond);
+	pthread_mutex_destroy(&x->lock);
+	x->running = false;
 }
 
 static int
@@ -168,6 +323,8 @@ pcsc_reconnect(void *arg)
 {
 	struct pcsc *p = arg;
 
+	if (p->x.stuck)
+		return NTAG424_ERR_TIMEOUT;
 	if (p->card != 0)
 		(void)SCardDisconnect(p->card, SCARD_RESET_CARD);
 	p->card = 0;
@@ -181,6 +338,12 @@ pcsc_close(void *arg)
 
 	if (p == NULL)
 		return;
+	if (p->x.stuck) {
+		/* The worker still holds p and the context's lock. */
+		pthread_detach(p->x.thread);
+		return;
+	}
+	stop_worker(&p->x);
 	if (p->card != 0)
 		(void)SCardDisconnect(p->card, SCARD_RESET_CARD);
 	if (p->ctx != 0)
@@ -322,7 +485,8 @@ first_with_card(SCARDCONTEXT ctx, char **reader)
 }
 
 int
-ntag424_dev_open_pcsc(ntag424_dev_t *dev, const char *reader)
+ntag424_dev_open_pcsc_timeout(ntag424_dev_t *dev, const char *reader,
+    unsigned int timeout_ms)
 {
 	struct pcsc	*p = NULL;
 	int		 r = NTAG424_ERR_NOMEM;
@@ -331,6 +495,7 @@ ntag424_dev_open_pcsc(ntag424_dev_t *dev, const char *reader)
 		return NTAG424_ERR_ARG;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		goto fail;
+	p->timeout_ms = timeout_ms;
 	if ((r = establish(&p->ctx)) != NTAG424_OK)
 		goto fail;
 	if (reader != NULL && (p->reader = strdup(reader)) == NULL) {
@@ -347,6 +512,13 @@ ntag424_dev_open_pcsc(ntag424_dev_t *dev, const char *reader)
 fail:
 	pcsc_close(p);
 	return r;
+}
+
+int
+ntag424_dev_open_pcsc(ntag424_dev_t *dev, const char *reader)
+{
+	return ntag424_dev_open_pcsc_timeout(dev, reader,
+	    NTAG424_PCSC_TIMEOUT_MS);
 }
 
 static long

@@ -134,6 +134,23 @@ vd_batch_submit(vd_batch_t *b, struct vd_advance *a)
 	pthread_mutex_unlock(&b->lock);
 }
 
+void
+vd_batch_cancel(vd_batch_t *b, const char *why)
+{
+	struct vd_advance *a, *next;
+
+	pthread_mutex_lock(&b->lock);
+	a = b->head;
+	b->head = b->tail = NULL;
+	pthread_mutex_unlock(&b->lock);
+	for (; a != NULL; a = next) {
+		next = a->next;		/* a may be gone after done() */
+		a->err = NTAG424_ERR_STORE;
+		snprintf(a->errmsg, sizeof(a->errmsg), "%s", why);
+		a->done(a, a->arg);
+	}
+}
+
 struct waiter {
 	pthread_mutex_t	lock;
 	pthread_cond_t	cond;

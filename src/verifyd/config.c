@@ -22,6 +22,9 @@ vd_config_init(struct vd_config *c)
 	c->listen_port = 8424;
 	c->log_level = PLOG_INFO;
 	c->batch_max = VD_BATCH_MAX;
+	c->max_connections = 1000;
+	c->max_connections_ip = 64;
+	c->header_timeout = 10;
 }
 
 void
@@ -32,6 +35,7 @@ vd_config_free(struct vd_config *c)
 	free(c->db);
 	free(c->kek_file);
 	free(c->counter_db);
+	free(c->preview_agents);
 	for (i = 0; i < c->ntemplates; i++)
 		free(c->templates[i]);
 	for (i = 0; i < c->ncohorts; i++)
@@ -76,12 +80,26 @@ parse_uint(const char *v, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+static int
+parse_bool(const char *v, bool *out)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0)
+		*out = true;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+	    strcmp(v, "0") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
 /* "HOST:PORT", "[V6]:PORT" or ":PORT"; port 0 asks for any free port. */
 static int
-set_listen(struct vd_config *c, const char *v)
+parse_addr(const char *v, char *host, size_t hostcap, uint16_t *portp)
 {
 	const char	*colon = strrchr(v, ':');
-	const char	*host = v;
+	const char	*h = v;
 	size_t		 hlen;
 	unsigned long	 port;
 
@@ -89,51 +107,105 @@ set_listen(struct vd_config *c, const char *v)
 		return -1;
 	hlen = (size_t)(colon - v);
 	if (hlen >= 2 && v[0] == '[' && v[hlen - 1] == ']') {
-		host++;
+		h++;
 		hlen -= 2;
 	}
-	if (hlen >= sizeof(c->listen_host))
+	if (hlen >= hostcap)
 		return -1;
 	if (hlen == 0)
-		snprintf(c->listen_host, sizeof(c->listen_host), "127.0.0.1");
+		snprintf(host, hostcap, "127.0.0.1");
 	else {
-		memcpy(c->listen_host, host, hlen);
-		c->listen_host[hlen] = '\0';
+		memcpy(host, h, hlen);
+		host[hlen] = '\0';
 	}
-	c->listen_port = (uint16_t)port;
+	*portp = (uint16_t)port;
 	return 0;
+}
+
+/* "off", or where the metrics listener goes. */
+static int
+set_metrics(struct vd_config *c, const char *v)
+{
+	if (strcmp(v, "off") == 0) {
+		c->metrics_host[0] = '\0';
+		return 0;
+	}
+	return parse_addr(v, c->metrics_host, sizeof(c->metrics_host),
+	    &c->metrics_port);
+}
+
+/* Numeric options: the limits of the HTTP side and of the commit. */
+static int
+set_number(struct vd_config *c, const char *key, const char *v)
+{
+	unsigned long n;
+
+	if (strcmp(key, "threads") == 0) {
+		if (parse_uint(v, 64, &n) != 0)
+			return -1;
+		c->threads = (unsigned)n;
+	} else if (strcmp(key, "batch-max") == 0) {
+		if (parse_uint(v, VD_BATCH_MAX, &n) != 0 || n == 0)
+			return -1;
+		c->batch_max = (unsigned)n;
+	} else if (strcmp(key, "max-connections") == 0) {
+		if (parse_uint(v, 100000, &n) != 0 || n == 0)
+			return -1;
+		c->max_connections = (unsigned)n;
+	} else if (strcmp(key, "max-connections-per-ip") == 0) {
+		if (parse_uint(v, 100000, &n) != 0)
+			return -1;
+		c->max_connections_ip = (unsigned)n;
+	} else if (strcmp(key, "header-timeout") == 0) {
+		if (parse_uint(v, 3600, &n) != 0)
+			return -1;
+		c->header_timeout = (unsigned)n;
+	} else
+		return 1;
+	return 0;
+}
+
+/* String and address options; 1 if key is none of them. */
+static int
+set_other(struct vd_config *c, const char *key, const char *v)
+{
+	if (strcmp(key, "listen") == 0)
+		return parse_addr(v, c->listen_host, sizeof(c->listen_host),
+		    &c->listen_port);
+	if (strcmp(key, "metrics-listen") == 0)
+		return set_metrics(c, v);
+	if (strcmp(key, "preview-agents") == 0)
+		return set_str(&c->preview_agents, v);
+	if (strcmp(key, "reuse-port") == 0)
+		return parse_bool(v, &c->reuse_port);
+	if (strcmp(key, "replay-uid") == 0)
+		return parse_bool(v, &c->replay_uid);
+	if (strcmp(key, "per-tag-meta-keys") == 0)
+		return parse_bool(v, &c->per_tag_meta);
+	if (strcmp(key, "db") == 0)
+		return set_str(&c->db, v);
+	if (strcmp(key, "kek-file") == 0)
+		return set_str(&c->kek_file, v);
+	if (strcmp(key, "counter-db") == 0)
+		return set_str(&c->counter_db, v);
+	if (strcmp(key, "template") == 0)
+		return add_str(c->templates, &c->ntemplates, v);
+	if (strcmp(key, "cohort") == 0)
+		return add_str(c->cohorts, &c->ncohorts, v);
+	if (strcmp(key, "log-level") == 0)
+		return (c->log_level = log_level_parse(v)) < 0 ? -1 : 0;
+	return 1;
 }
 
 int
 vd_config_set(struct vd_config *c, const char *key, const char *v,
     char *err, size_t errlen)
 {
-	unsigned long	n;
-	int		r = -1;
+	int r;
 
-	if (strcmp(key, "listen") == 0)
-		r = set_listen(c, v);
-	else if (strcmp(key, "db") == 0)
-		r = set_str(&c->db, v);
-	else if (strcmp(key, "kek-file") == 0)
-		r = set_str(&c->kek_file, v);
-	else if (strcmp(key, "counter-db") == 0)
-		r = set_str(&c->counter_db, v);
-	else if (strcmp(key, "template") == 0)
-		r = add_str(c->templates, &c->ntemplates, v);
-	else if (strcmp(key, "cohort") == 0)
-		r = add_str(c->cohorts, &c->ncohorts, v);
-	else if (strcmp(key, "log-level") == 0)
-		r = (c->log_level = log_level_parse(v)) < 0 ? -1 : 0;
-	else if (strcmp(key, "threads") == 0) {
-		if ((r = parse_uint(v, 64, &n)) == 0)
-			c->threads = (unsigned)n;
-	} else if (strcmp(key, "batch-max") == 0) {
-		if ((r = parse_uint(v, VD_BATCH_MAX, &n)) == 0 && n > 0)
-			c->batch_max = (unsigned)n;
-		else
-			r = -1;
-	} else {
+	if ((r = set_number(c, key, v)) == 1)
+		r = set_other(c, key, v);
+	if (r == 1) {
 		snprintf(err, errlen, "unknown option \"%s\"", key);
 		return -1;
 	}
@@ -172,6 +244,10 @@ load_line(struct vd_config *c, char *line, char *err, size_t errlen)
 	*eq = '\0';
 	key = trim(line);
 	value = trim(eq + 1);
+	/* preview_agents and preview-agents are the same key. */
+	for (char *p = key; *p != '\0'; p++)
+		if (*p == '_')
+			*p = '-';
 	return vd_config_set(c, key, value, err, errlen);
 }
 

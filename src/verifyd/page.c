@@ -45,7 +45,10 @@ mask_uid(const uint8_t uid[NTAG424_UID_LEN], char out[2 * NTAG424_UID_LEN + 1])
 	memset(out + 4, '*', 2 * NTAG424_UID_LEN - 8);
 }
 
-/* Only characters that need no escaping reach the page's dynamic parts. */
+/*
+ * Only characters that need no escaping reach the page's dynamic parts
+ * (in may be out).
+ */
 static void
 safe_text(const char *in, char *out, size_t cap)
 {
@@ -100,7 +103,8 @@ vd_page(const struct vd_result *r)
 	int		 n;
 
 	details(r, det, sizeof(det));
-	safe_text(r->reason, why, sizeof(why));
+	vd_reason_text(r->reason, why, sizeof(why));
+	safe_text(why, why, sizeof(why));
 	n = snprintf(NULL, 0, fmt, l.title, l.color, l.color, l.title, l.line,
 	    det, vd_verdict_name(r->verdict), why[0] ? " &middot; " : "", why);
 	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
@@ -109,4 +113,23 @@ vd_page(const struct vd_result *r)
 	    l.line, det, vd_verdict_name(r->verdict), why[0] ? " &middot; " : "",
 	    why);
 	return s;
+}
+
+/* HEAD or a link preview: the page of a tap that was not checked. */
+char *
+vd_page_neutral(void)
+{
+	static const char page[] =
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,"
+	    "initial-scale=1\"><meta name=\"robots\" content=\"noindex\">"
+	    "<title>Tap to check</title><style>body{margin:0;font-family:"
+	    "system-ui,sans-serif;background:#f4f4f4;color:#222}main{max-width:"
+	    "28rem;margin:0 auto;padding:1.5rem}h1{font-size:2rem;margin:0 0 "
+	    ".5rem}p{font-size:1.1rem;line-height:1.4}</style></head><body>"
+	    "<main><h1 id=\"verdict\">Tap to check</h1><p>Open this link by "
+	    "tapping the tag with your phone to check it. Previews and "
+	    "forwarded links are not checked.</p></main></body></html>\n";
+
+	return strdup(page);
 }

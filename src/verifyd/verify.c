@@ -154,6 +154,7 @@ try_meta(vd_verifier_t *v, ntag424_sun_t *sun, size_t *next)
 {
 	uint8_t			 key[16];
 	ntag424_sun_ctx_t	*ctx;
+	size_t			 first = *next;
 	int			 r = 0;
 
 	while (r == 0 && vd_tags_meta_key(v->tags, *next, key) == 0) {
@@ -163,6 +164,7 @@ try_meta(vd_verifier_t *v, ntag424_sun_t *sun, size_t *next)
 			r = 1;
 		(*next)++;
 	}
+	vd_metrics_meta_tried(*next - first);
 	wipe(key, sizeof(key));
 	return r;
 }
@@ -175,14 +177,19 @@ static int
 identify(vd_verifier_t *v, ntag424_sun_t *sun, size_t *next, bool *reloaded,
     struct vd_result *res)
 {
-	int r;
+	int r, rr;
 
 	if (*next == 0 && sun->has_uid)
 		r = ntag424_sun_decrypt_picc(v->file, sun) == NTAG424_OK;
-	else if ((r = try_meta(v, sun, next)) == 0 && !*reloaded &&
-	    vd_tags_reload_meta(v->tags) == NTAG424_OK) {
-		*reloaded = true;	/* a tag provisioned since */
-		r = try_meta(v, sun, next);
+	else if ((r = try_meta(v, sun, next)) == 0 && !*reloaded) {
+		*reloaded = true;	/* a cohort (or tag) added since */
+		if ((rr = vd_tags_reload_meta(v->tags)) == NTAG424_ERR_STORE)
+			return verdict(res, VD_STORE_ERROR, NULL, "%s", "the "
+			    "keystore cannot be read; nothing was accepted");
+		if (rr == 1) {	/* a new list: from its first key */
+			*next = 0;
+			r = try_meta(v, sun, next);
+		}
 	}
 	if (r == 1 && sun->has_uid && sun->has_read_ctr)
 		return 1;
@@ -240,7 +247,9 @@ authenticate(vd_verifier_t *v, ntag424_sun_t *sun, int refresh,
 	if (k->status == VD_TAG_UNKNOWN)
 		return verdict(res, VD_UNKNOWN_TAG, NULL, "%s", unknown_reason);
 	if (k->status == VD_TAG_NO_KEY)
-		return res->verdict = VD_KEY_UNAVAILABLE, 0;
+		return verdict(res, VD_KEY_UNAVAILABLE, NULL, "%s", "this tag's "
+		    "keys cannot be read from the keystore (the server log "
+		    "says why); nothing was accepted");
 	if (r == NTAG424_OK)
 		return 1;
 	if (r == NTAG424_ERR_BAD_MAC)

@@ -96,13 +96,30 @@ expect import_no_pass 1 "give --passphrase-file" -- \
     "$NTAG424" keys import "$T/b.bin" --db "$T/other.db" \
     --kek-file "$T/other.kek"
 
-expect rotate_usage 2 "give --new-kek-file" -- \
+# rotate-kek replaces the KEK file in use and keeps the old one beside it.
+cp "$KEK" "$T/kek.before"
+expect rotate 0 "written to $KEK (used by every later command" -- \
     "$NTAG424" keys rotate-kek --db "$DB" --kek-file "$KEK"
-expect rotate 0 "every key is now sealed under the KEK in $T/new.kek" -- \
+grep -qF "the old KEK is kept in $KEK.old-" "$T/out" && ok rotate_says_old ||
+    bad rotate_says_old
+OLD=$(ls "$KEK".old-* 2>/dev/null | head -n 1)
+if [ -n "$OLD" ] && cmp -s "$OLD" "$T/kek.before" &&
+    ! cmp -s "$KEK" "$T/kek.before" &&
+    [ "$(stat -c %a "$OLD")" = 600 ] && [ "$(stat -c %a "$KEK")" = 600 ]; then
+	ok rotate_kept_old_0600
+else
+	ls -l "$T" >"$T/out"
+	bad rotate_kept_old_0600
+fi
+expect rotated_kek_works 0 "$KEY0" -- \
+    "$NTAG424" keys show $UID_ --reveal --db "$DB" --kek-file "$KEK"
+expect old_kek_refused 1 "the key-encryption key does not open this keystore" -- \
+    "$NTAG424" keys show $UID_ --reveal --db "$DB" --kek-file "$OLD"
+expect rotate_from_file 0 "written to $KEK" -- \
     "$NTAG424" keys rotate-kek --new-kek-file "$T/new.kek" --db "$DB" \
     --kek-file "$KEK"
-expect old_kek_refused 1 "the key-encryption key does not open this keystore" -- \
-    "$NTAG424" keys show $UID_ --reveal --db "$DB" --kek-file "$KEK"
+cmp -s "$KEK" "$T/new.kek" && ok rotate_from_file_copied ||
+    bad rotate_from_file_copied
 expect new_kek_works 0 "$KEY0" -- \
     "$NTAG424" keys show $UID_ --reveal --db "$DB" --kek-file "$T/new.kek"
 

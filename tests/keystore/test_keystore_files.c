@@ -346,7 +346,8 @@ static void
 rotate_kek_reseals_everything(void)
 {
 	ntag424_ks_t	*ks;
-	char		 newkek[300];
+	char		 newkek[300], kept[400];
+	struct stat	 st;
 	uint8_t		 k[16], m[16];
 	uint32_t	 v = 0, got = 0;
 	int		 r, created = 0;
@@ -366,11 +367,23 @@ rotate_kek_reseals_everything(void)
 	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 0,
 	    NTAG424_KS_CURRENT, k, NULL));
 	CHECK_BYTES(key1, k, 16);
+	/* The file in use now holds the new KEK; the old one is kept. */
+	CHECK(ntag424_ks_kek_kept(ks) != NULL);
+	snprintf(kept, sizeof(kept), "%s", ntag424_ks_kek_kept(ks));
+	CHECK(strncmp(kept, kek_file, strlen(kek_file)) == 0 &&
+	    strncmp(kept + strlen(kek_file), ".old-", 5) == 0);
+	CHECK_INT(0, stat(kept, &st));
+	CHECK_INT(0600, st.st_mode & 07777);
 	ntag424_ks_free(&ks);
 
-	ks = open_with(db_uri, kek_file, 0, &r);
+	ks = open_with(db_uri, kept, 0, &r);
 	CHECK_INT(NTAG424_ERR_KEK, r);
 	CHECK_MSG(ks, "the key-encryption key does not open this keystore");
+	ntag424_ks_free(&ks);
+	ks = open_with(db_uri, kek_file, 0, NULL);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 2,
+	    NTAG424_KS_PENDING_SLOT, k, NULL));
+	CHECK_BYTES(key2, k, 16);
 	ntag424_ks_free(&ks);
 	ks = open_with(db_uri, newkek, 0, NULL);
 	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 0,
@@ -384,6 +397,7 @@ rotate_kek_reseals_everything(void)
 	CHECK_INT(NTAG424_OK, ntag424_ks_cohort_get(ks, "meta", 1, k, &got));
 	CHECK_BYTES(key2, k, 16);
 	ntag424_ks_free(&ks);
+	CHECK_INT(0, rename(kept, kek_file));	/* the other cases use it */
 	fresh();
 }
 

@@ -19,7 +19,8 @@ coin() { pq "$(sed -n "${1}p" "$DIR/coin.urls")"; }
 sc() { pq "$(sed -n "${1}p" "$DIR/sc.urls")"; }
 
 start_server --db "$DB" --kek-file "$KEK" --cohort an12196 \
-    --cohort self-checkout --log-level warn
+    --cohort self-checkout --per-tag-meta-keys yes --log-level warn \
+    --metrics-listen 127.0.0.1:0
 
 expect healthz 200 ok /healthz
 
@@ -106,7 +107,9 @@ expect reprovisioned_old_url_refused 403 '"verdict":"bad_mac"' "$OLD"
 sleep 1.1
 expect reprovisioned_not_locked_out 200 '"counter":1,"generation":2' "$(pq "$(cat "$DIR/c9")")"
 
-get /metrics
+# /metrics: not on the public listener, on its own.
+expect metrics_not_public 404 'no such route' /metrics
+metrics
 printf '%s' "$BODY" | grep -q '^verifyd_requests_total{verdict="valid"} [1-9]' &&
     printf '%s' "$BODY" | grep -q 'verifyd_request_seconds_bucket{le="+Inf"}' &&
     ok metrics || bad "metrics: $BODY"

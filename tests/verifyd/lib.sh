@@ -47,6 +47,15 @@ stop_server() {
 ok() { echo "ok   $1"; passes=$((passes + 1)); }
 bad() { echo "FAIL $1"; fails=$((fails + 1)); }
 
+# metrics: the /metrics text of a server started with --metrics-listen
+# 127.0.0.1:0 into BODY (its listener is the one that is not PORT).
+metrics() {
+	mport=$(ss -Hltnp | grep "pid=$SERVER_PID," |
+	    sed -n 's/^.* 127\.0\.0\.1:\([0-9]*\) .*$/\1/p' |
+	    grep -vx "$PORT" | head -1)
+	BODY=$(curl -s --max-time 10 "http://127.0.0.1:$mport/metrics")
+}
+
 # get PATH_AND_QUERY [curl args]: sets CODE and BODY (JSON asked for).
 get() {
 	p=$1

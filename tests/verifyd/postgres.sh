@@ -15,10 +15,12 @@ fx tap "$DIR/sc.tag" 4 >"$DIR/sc.urls"
 fx tap "$DIR/coin.tag" 2 >"$DIR/coin.urls"
 sc() { pq "$(sed -n "${1}p" "$DIR/sc.urls")"; }
 
-start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout
+start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout \
+    --per-tag-meta-keys yes
 A=$BASE A_PID=$SERVER_PID
 SERVER_PID=""
-start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout
+start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout \
+    --per-tag-meta-keys yes
 B=$BASE B_PID=$SERVER_PID
 stop_both() { kill -TERM "$A_PID" "$B_PID" 2>/dev/null; wait "$A_PID" "$B_PID" 2>/dev/null; }
 trap 'stop_both; cleanup' EXIT
@@ -63,7 +65,8 @@ for p in $(pgrep -P "$PGPID"); do kill -KILL "$p" 2>/dev/null; done
 kill -CONT "$PGPID"
 wait "$GETPID"
 CODE=$(cat "$DIR/code.bg")
-if [ "$CODE" = 503 ] && grep -q '"verdict":"store_error","reason":"the counter store failed' "$DIR/body.bg"
+if [ "$CODE" = 503 ] && grep -q '"verdict":"store_error","reason":"the service cannot check tags' "$DIR/body.bg" &&
+    grep -q 'request [0-9a-f]*: store_error: the counter store failed' "$DIR/server.log"
 then
 	ok pg_down_store_error
 else

@@ -36,10 +36,12 @@ SC=$(fx provision "$DB" "$KEK" self-checkout "$DIR/sc.tag")
 fx tap "$DIR/sc.tag" 4 >"$DIR/sc.urls"
 sc() { pq "$(sed -n "${1}p" "$DIR/sc.urls")"; }
 valid() { printf '"verdict":"valid","uid":"%s","counter":%s,' "$SC" "$1"; }
-REPLAY='"verdict":"replay","uid":"'$SC'"'
-FULL='"verdict":"store_error","reason":"the counter store failed, nothing was accepted: the keystore '$DB' is full'
+REPLAY='"verdict":"replay","reason":"'
+FULL='"verdict":"store_error","reason":"the service cannot check tags at the moment and accepted nothing; ask again later (request '
+FULL_LOG="store_error: the counter store failed, nothing was accepted: the keystore $DB is full"
 
-start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout
+start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout \
+    --metrics-listen 127.0.0.1:0
 expect genuine_valid 200 "$(valid 1)" "$(sc 1)"
 
 # The server holds the keystore open for writing: the kernel says no.
@@ -59,7 +61,11 @@ expect full_replay_not_valid 409 "$REPLAY" "$(sc 1)"
 get /healthz
 [ "$CODE" = 200 ] && [ "$BODY" = ok ] && ok full_healthz ||
     bad "full_healthz: HTTP $CODE $BODY"
-get /metrics
+grep -q "$FULL_LOG" "$DIR/server.log" && ok full_reason_logged ||
+    bad "full reason not logged: $(cat "$DIR/server.log")"
+grep -q "$DB" "$DIR/body" && bad "503 body names the keystore: $BODY" ||
+    ok full_body_names_no_file
+metrics
 n=$(printf '%s\n' "$BODY" | sed -n 's/^verifyd_store_errors_total //p')
 [ "$n" = 2 ] && ok full_store_errors_counted || bad "store errors: '$n' (want 2)"
 grep -q "error: counter store: the keystore $DB is full" "$DIR/server.log" &&

@@ -6,6 +6,7 @@
 
 #include "../test.h"
 #include "verifyd/routes.h"
+#include "verifyd/cache.h"
 #include "verifyd/verifyd.h"
 
 static void
@@ -118,7 +119,7 @@ json_and_page(void)
 	r.ctr = 61;
 	r.generation = 2;
 	r.time = 0;
-	s = vd_json(&r);
+	s = vd_json(&r, false);
 	CHECK(s != NULL && strcmp(s, "{\"verdict\":\"valid\",\"uid\":"
 	    "\"04DE5F1EACC040\",\"counter\":61,\"generation\":2,\"time\":0}") == 0);
 	free(s);
@@ -131,7 +132,7 @@ json_and_page(void)
 	r.verdict = VD_MALFORMED;
 	snprintf(r.field, sizeof(r.field), "picc");
 	snprintf(r.reason, sizeof(r.reason), "<b>\x01\"");
-	s = vd_json(&r);
+	s = vd_json(&r, false);
 	CHECK(s != NULL && strstr(s, "\"field\":\"picc\",\"reason\":"
 	    "\"<b>?\\\"\"") != NULL);
 	free(s);
@@ -139,6 +140,163 @@ json_and_page(void)
 	CHECK(s != NULL && strstr(s, ">Not genuine<") != NULL);
 	CHECK(s != NULL && strstr(s, "<b>") == NULL);
 	free(s);
+}
+
+/* A reason too long for the answer is cut at a word, and says so. */
+static void
+reason_cut_at_word(void)
+{
+	struct vd_result	 r;
+	char			 out[24], *s;
+
+	vd_reason_text("short enough", out, sizeof(out));
+	CHECK(strcmp(out, "short enough") == 0);
+	vd_reason_text("the counter store failed: nothing was accepted", out,
+	    sizeof(out));
+	CHECK(strcmp(out, "the counter store...") == 0);
+	vd_reason_text("abcdefghijklmnopqrstuvwxyz0123456789", out, sizeof(out));
+	CHECK(strcmp(out, "...") == 0);
+	memset(&r, 0, sizeof(r));
+	r.verdict = VD_BAD_MAC;
+	memset(r.reason, 'x', sizeof(r.reason) - 1);
+	for (size_t i = 9; i < sizeof(r.reason) - 1; i += 10)
+		r.reason[i] = ' ';
+	s = vd_json(&r, false);
+	/* Whole 9-letter words only, then the mark. */
+	CHECK(s != NULL && strstr(s, "xxxxxxxxx...\",\"time\"") != NULL);
+	free(s);
+}
+
+/* A replay's UID only when asked for; the neutral answer. */
+static void
+replay_uid_and_neutral(void)
+{
+	struct vd_result	 r;
+	char			*s;
+
+	memset(&r, 0, sizeof(r));
+	r.verdict = VD_REPLAY;
+	r.has_uid = true;
+	memcpy(r.uid, "\x04\xDE\x5F\x1E\xAC\xC0\x40", 7);
+	s = vd_json(&r, false);
+	CHECK(s != NULL && strstr(s, "uid") == NULL);
+	free(s);
+	s = vd_json(&r, true);
+	CHECK(s != NULL && strstr(s, "\"uid\":\"04DE5F1EACC040\"") != NULL);
+	free(s);
+	s = vd_json_neutral("HEAD verifies nothing", 5);
+	CHECK(s != NULL && strcmp(s, "{\"checked\":false,\"reason\":"
+	    "\"HEAD verifies nothing\",\"time\":5}") == 0);
+	free(s);
+	s = vd_page_neutral();
+	CHECK(s != NULL && strstr(s, ">Tap to check<") != NULL);
+	free(s);
+}
+
+static void
+config_http(void)
+{
+	struct vd_config	c;
+	char			err[256];
+
+	vd_config_init(&c);
+	CHECK(c.max_connections == 1000 && c.max_connections_ip == 64 &&
+	    c.header_timeout == 10 && c.metrics_host[0] == '\0' &&
+	    !c.replay_uid && !c.reuse_port && c.preview_agents == NULL);
+	CHECK_INT(0, vd_config_set(&c, "metrics-listen", "127.0.0.1:9100",
+	    err, sizeof(err)));
+	CHECK(strcmp(c.metrics_host, "127.0.0.1") == 0 && c.metrics_port == 9100);
+	CHECK_INT(0, vd_config_set(&c, "metrics-listen", "off", err,
+	    sizeof(err)));
+	CHECK(c.metrics_host[0] == '\0');
+	CHECK_INT(0, vd_config_set(&c, "preview-agents", "", err, sizeof(err)));
+	CHECK(c.preview_agents != NULL && c.preview_agents[0] == '\0');
+	CHECK_INT(0, vd_config_set(&c, "replay-uid", "yes", err, sizeof(err)));
+	CHECK(c.replay_uid);
+	CHECK_INT(-1, vd_config_set(&c, "replay-uid", "maybe", err,
+	    sizeof(err)));
+	CHECK_INT(-1, vd_config_set(&c, "max-connections", "0", err,
+	    sizeof(err)));
+	CHECK_INT(0, vd_config_set(&c, "max-connections-per-ip", "0", err,
+	    sizeof(err)));
+	CHECK_INT(-1, vd_config_set(&c, "header-timeout", "x", err,
+	    sizeof(err)));
+	vd_config_free(&c);
+}
+
+static void
+uid_n(uint8_t uid[NTAG424_UID_LEN], unsigned n)
+{
+	memset(uid, 0, NTAG424_UID_LEN);
+	uid[0] = 0x04;
+	uid[3] = (uint8_t)(n >> 16);
+	uid[4] = (uint8_t)(n >> 8);
+	uid[5] = (uint8_t)n;
+}
+
+/* 10,000 UIDs into a cache of 4,096: never more than 4,096 kept. */
+static void
+cache_bounded(void)
+{
+	vd_cache_t		*c = vd_cache_new(4096, VD_DIR_UNKNOWN);
+	struct vd_tagkeys	 k, got;
+	uint8_t			 uid[NTAG424_UID_LEN];
+	unsigned		 hits = 0, n;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	memset(&k, 0, sizeof(k));
+	for (n = 0; n < 10000; n++) {
+		uid_n(uid, n);
+		k.generation = n;
+		vd_cache_put(c, uid, n, &k);
+		CHECK(vd_cache_get(c, uid, n, &got) && got.generation == n);
+	}
+	for (n = 0; n < 10000; n++) {
+		uid_n(uid, n);
+		hits += vd_cache_get(c, uid, 20000, &got);
+	}
+	CHECK(hits > 0 && hits <= 4096);
+	uid_n(uid, 9999);
+	vd_cache_drop(c, uid);
+	CHECK(!vd_cache_get(c, uid, 20000, &got));
+	vd_cache_clear(c);
+	for (hits = 0, n = 0; n < 10000; n++) {
+		uid_n(uid, n);
+		hits += vd_cache_get(c, uid, 20000, &got);
+	}
+	CHECK(hits == 0);
+	vd_cache_free(&c);
+	CHECK(c == NULL);
+	vd_cache_free(&c);
+}
+
+/* A full set gives up its least recently used entry, not a touched one. */
+static void
+cache_lru(void)
+{
+	vd_cache_t		*c = vd_cache_new(8, VD_DIR_TAGS);	/* one set */
+	struct vd_tagkeys	 k, got;
+	uint8_t			 uid[NTAG424_UID_LEN];
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	memset(&k, 0, sizeof(k));
+	for (unsigned n = 0; n < 8; n++) {
+		uid_n(uid, n);
+		vd_cache_put(c, uid, 100 + n, &k);
+	}
+	uid_n(uid, 0);
+	CHECK(vd_cache_get(c, uid, 200, &got));	/* 0 is now the newest */
+	uid_n(uid, 8);
+	vd_cache_put(c, uid, 201, &k);
+	uid_n(uid, 0);
+	CHECK(vd_cache_get(c, uid, 202, &got));
+	uid_n(uid, 1);
+	CHECK(!vd_cache_get(c, uid, 202, &got));	/* the oldest went */
+	vd_cache_free(&c);
 }
 
 int
@@ -149,5 +307,10 @@ main(void)
 	RUN(config_file);
 	RUN(api_url);
 	RUN(json_and_page);
+	RUN(reason_cut_at_word);
+	RUN(replay_uid_and_neutral);
+	RUN(config_http);
+	RUN(cache_bounded);
+	RUN(cache_lru);
 	return test_summary();
 }

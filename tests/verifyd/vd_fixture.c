@@ -26,6 +26,8 @@
  *       in STATE (a new factory tag if STATE does not exist), as
  *       ntag424 provision/reset does; provision prints the UID
  *
+ * KEK "-" stands for no --kek-file: PROVISIO_KEK or the default file.
+ *
  * Key diversification uses the keystore's convention (keystore.h):
  * M = UID || KeyNo || KeyVersion || "provisio", written here independently
  * of ntag424_ks_diversify(); the keys of the n-th provisioning carry
@@ -64,7 +66,9 @@ die(const char *what, int r, ntag424_ks_t *ks)
 static ntag424_ks_t *
 ks_open(const char *db, const char *kek)
 {
-	struct ntag424_ks_opts	 o = { db, kek, 0, 0 };
+	/* "-": the KEK from PROVISIO_KEK or the default file, as the CLI. */
+	struct ntag424_ks_opts	 o = { db, strcmp(kek, "-") == 0 ? NULL : kek,
+	    0, 0 };
 	ntag424_ks_t		*ks = ntag424_ks_new();
 	int			 r;
 

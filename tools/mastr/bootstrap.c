@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/harden.h"
 #include "mastr/err.h"
 #include "mastr/handoff.h"
 #include "gate.h"
@@ -68,6 +69,10 @@ main(int argc, char **argv)
 	struct gate	g;
 	int		r;
 
+	if (harden_process() != 0) {
+		perror("mastr-bootstrap: cannot make the process non-dumpable");
+		return 1;
+	}
 	setenv("TSS2_LOG", "all+none", 0);
 	gate_init(&g, "mastr-bootstrap");
 	if (parse_args(argc, argv, &g) < 0) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include "common/harden.h"
 #include "common/prim.h"
 #include "mastr/err.h"
 #include "mastr/handoff.h"
@@ -148,6 +149,10 @@ main(int argc, char **argv)
 	uint8_t		key[MASTR_KEY_LEN];
 	int		r, rc = EXIT_EMERGENCY;
 
+	if (harden_process() != 0) {
+		perror("mastr-heartbeat: cannot make the process non-dumpable");
+		return 1;
+	}
 	setenv("TSS2_LOG", "all+none", 0);
 	gate_init(&h.g, "mastr-heartbeat");
 	if (parse_args(argc, argv, &h) < 0) {

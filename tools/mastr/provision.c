@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/harden.h"
 #include "mastr/crypto.h"
 #include "mastr/err.h"
 #include "mastr/tpm.h"
@@ -321,6 +322,10 @@ main(int argc, char **argv)
 	uint8_t		 pub[MASTR_PUB_LEN];
 	int		 rc;
 
+	if (harden_process() != 0) {
+		perror("mastr-provision: cannot make the process non-dumpable");
+		return 1;
+	}
 	opt_quiet_tss();
 	if (parse_args(argc, argv, &a) < 0) {
 		usage(stderr);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/harden.h"
 #include "common/hex.h"
 #include "mastr/chan.h"
 #include "mastr/err.h"
@@ -144,10 +145,29 @@ offline_show(const char *dir)
 	return r;
 }
 
+/* Refuse a state directory others could change or read, with why. */
+static int
+check_state(const char *dir, int serving)
+{
+	mastr_token_slots_t	s;
+	char			why[512];
+	int			r;
+
+	if ((r = mastr_token_store_check(dir, why, sizeof(why))) == MASTR_OK &&
+	    serving && (r = mastr_token_store_read(dir, &s)) == MASTR_OK)
+		r = mastr_token_slots_check(&s, why, sizeof(why));
+	if (r != MASTR_OK)
+		fprintf(stderr, "%s: %s\n", prog, why[0] != '\0' ? why :
+		    mastr_strerror(r));
+	return r;
+}
+
 static int
 offline_set(const struct args *a)
 {
 	mastr_token_slots_t	s;
+	uint8_t			zero[MASTR_HASH_LEN] = { 0 };
+	char			why[512];
 	int			r;
 
 	if ((r = mastr_token_store_read(a->state, &s)) != MASTR_OK)
@@ -160,6 +180,16 @@ offline_set(const struct args *a)
 	if (a->set_golden != NULL &&
 	    hex_decode_str(a->set_golden, s.golden, sizeof(s.golden)) < 0)
 		return MASTR_ERR_HEX;
+	if (a->set_golden != NULL && memcmp(s.golden, zero, sizeof(zero)) == 0) {
+		fprintf(stderr, "%s: an all-zero golden hash means \"not "
+		    "provisioned\" to the token, which would then never boot: "
+		    "give the real hash (mastr-provision --golden-hash)\n", prog);
+		return MASTR_ERR_ARG;
+	}
+	if ((r = mastr_token_slots_check(&s, why, sizeof(why))) != MASTR_OK) {
+		fprintf(stderr, "%s: %s\n", prog, why);
+		return r;
+	}
 	return mastr_token_store_write(a->state, &s);
 }
 
@@ -289,11 +319,18 @@ main(int argc, char **argv)
 	struct args	a = { .fd = -1 };
 	int		r;
 
+	if (harden_process() != 0) {
+		perror("mastr-token: cannot make the process non-dumpable");
+		return 1;
+	}
 	mastr_token_opts_default(&a.o);
 	if (parse_args(argc, argv, &a) < 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (check_state(a.state, !a.show_pubkey && a.set_host == NULL &&
+	    a.set_golden == NULL && !a.reset) != MASTR_OK)
+		return EXIT_FAIL;
 	if (a.show_pubkey)
 		r = offline_show(a.state);
 	else if (a.set_host != NULL || a.set_golden != NULL || a.reset)

@@ -2,6 +2,15 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "ntag424/pcsc.h"
+
+static unsigned int transmit_timeout_ms = NTAG424_PCSC_TIMEOUT_MS;
+
+void
+cli_set_transmit_timeout(unsigned int ms)
+{
+	transmit_timeout_ms = ms;
+}
 
 struct hint {
 	int		 code;
@@ -19,7 +28,9 @@ static const struct hint hints[] = {
 	    "command has finished, then run it again" },
 	{ NTAG424_ERR_READER_BUSY, "another program holds the reader; close "
 	    "it (or stop the other ntag424) and try again" },
-	{ NTAG424_ERR_TIMEOUT, "no tag came; place one on the reader" },
+	{ NTAG424_ERR_TIMEOUT, "no tag came, or the tag or reader stopped "
+	    "answering (see above); take the tag away, place it again and "
+	    "retry" },
 	{ NTAG424_ERR_INTEGRITY, "the tag's answer failed its MAC check "
 	    "(radio noise or tampering); the session was closed, try again" },
 	{ NTAG424_ERR_RX, "the answer was not what an NTAG 424 DNA sends; "
@@ -73,7 +84,8 @@ cli_open(const char *reader, ntag424_dev_t **devp)
 		cli_error("open", NTAG424_ERR_NOMEM);
 		return NTAG424_ERR_NOMEM;
 	}
-	if ((r = ntag424_dev_open_pcsc(dev, reader)) != NTAG424_OK) {
+	if ((r = ntag424_dev_open_pcsc_timeout(dev, reader,
+	    transmit_timeout_ms)) != NTAG424_OK) {
 		cli_error(reader != NULL ? reader : "open reader", r);
 		ntag424_dev_free(&dev);
 		return r;

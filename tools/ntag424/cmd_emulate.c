@@ -25,7 +25,8 @@ usage(FILE *f)
 	    "[--log]\n"
 	    "                        [--auth-delay-after N] "
 	    "[--auth-failures KEY:N]\n"
-	    "                        [--hw-subtype 02|08] [--sw-minor N]\n\n"
+	    "                        [--hw-subtype 02|08] [--sw-minor N] "
+	    "[--swallow-at K]\n\n"
 	    "Present a software NTAG 424 DNA to pcscd's vpcd reader on PORT.\n"
 	    "FILE holds the tag (created as a factory tag if missing, with\n"
 	    "--uid or a random 04xxxxxxxxxxxx UID) and is saved after every\n"
@@ -37,7 +38,9 @@ usage(FILE *f)
 	    "with KEY (0-4) in FILE before serving, as a tag that met a key\n"
 	    "guesser would have. --hw-subtype and --sw-minor set GetVersion's\n"
 	    "hardware subtype (genuine tags report 02 or 08) and software\n"
-	    "minor version in FILE. SIGTERM/SIGINT save and exit 0.\n");
+	    "minor version in FILE. --swallow-at K (a test hook) never answers\n"
+	    "the K-th C-APDU, as a card or driver that hangs: the tag stays on\n"
+	    "the reader, silent. SIGTERM/SIGINT save and exit 0.\n");
 }
 
 static void
@@ -104,8 +107,9 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 		{ "log", no_argument, NULL, 'l' },
 		{ "auth-delay-after", required_argument, NULL, 'd' },
 		{ "auth-failures", required_argument, NULL, 'f' },
-		{ "hw-subtype", required_argument, NULL, 'S' },
+		{ "hw-subtype", required_argument, NULL, 'T' },
 		{ "sw-minor", required_argument, NULL, 'm' },
+		{ "swallow-at", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -151,7 +155,7 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 			if (parse_failures(optarg, o) < 0)
 				return -1;
 			break;
-		case 'S':
+		case 'T':
 			if (strcmp(optarg, "02") != 0 &&
 			    strcmp(optarg, "08") != 0)
 				return -1;
@@ -163,6 +167,10 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 			else if (parse_ul(optarg, 0xFF, &v) < 0)
 				return -1;
 			o->sw_minor = (int)v;
+			break;
+		case 'S':
+			if (parse_ul(optarg, 1000000000ul, &o->vpcd.swallow_at) < 0)
+				return -1;
 			break;
 		case 'h':
 			usage(stdout);

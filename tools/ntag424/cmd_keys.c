@@ -27,7 +27,7 @@ static const char usage_text[] =
     "[--kek-file F]\n"
     "       ntag424 keys import FILE [--passphrase-file P] [--db DB] "
     "[--kek-file F]\n"
-    "       ntag424 keys rotate-kek --new-kek-file F [--db DB] "
+    "       ntag424 keys rotate-kek [--new-kek-file N] [--db DB] "
     "[--kek-file F]\n"
     "       ntag424 keys export-wipe UID [--no-qr] [--db DB] "
     "[--kek-file F]\n"
@@ -37,6 +37,9 @@ static const char usage_text[] =
     "PROVISIO_KEK (64 hex), else $XDG_CONFIG_HOME/provisio/kek. Keys are\n"
     "only printed with --reveal. A backup is encrypted under the\n"
     "passphrase file, or under the KEK when no passphrase file is given.\n"
+    "rotate-kek re-seals every key under a new KEK (random, or from N)\n"
+    "and replaces the KEK file in use, keeping the old one beside it as\n"
+    "FILE.old-STAMP; with PROVISIO_KEK, N is required and receives it.\n"
     "export-wipe prints the Boltcard app's wipe JSON (the keys in clear).\n";
 
 static void
@@ -77,8 +80,16 @@ fail(ntag424_ks_t *ks, int r)
 	return 1;
 }
 
+static void
+say_created(const ntag424_ks_t *ks)
+{
+	if (ntag424_ks_kek_created(ks) != NULL)
+		fprintf(stderr, "created a new key-encryption key in %s: back "
+		    "it up\n", ntag424_ks_kek_created(ks));
+}
+
 static int
-open_ks(ntag424_ks_t **ksp, const struct keys_opts *o, unsigned flags)
+open_ks_quiet(ntag424_ks_t **ksp, const struct keys_opts *o, unsigned flags)
 {
 	struct ntag424_ks_opts	 ko = { o->db, o->kek_file, flags, 0 };
 	ntag424_ks_t		*ks;
@@ -90,10 +101,17 @@ open_ks(ntag424_ks_t **ksp, const struct keys_opts *o, unsigned flags)
 	}
 	if ((r = ntag424_ks_open(ks, &ko)) != NTAG424_OK)
 		return fail(ks, r);
-	if (ntag424_ks_kek_created(ks) != NULL)
-		fprintf(stderr, "created a new key-encryption key in %s: back "
-		    "it up\n", ntag424_ks_kek_created(ks));
 	return 0;
+}
+
+static int
+open_ks(ntag424_ks_t **ksp, const struct keys_opts *o, unsigned flags)
+{
+	int rc;
+
+	if ((rc = open_ks_quiet(ksp, o, flags)) == 0)
+		say_created(*ksp);
+	return rc;
 }
 
 static void
@@ -327,13 +345,16 @@ keys_import(const struct keys_opts *o, const char *file)
 	ntag424_ks_t			*ks = NULL;
 	int				 r, rc;
 
-	if ((rc = open_ks(&ks, o, 0)))
+	if ((rc = open_ks_quiet(&ks, o, 0)))
 		goto done;
 	if ((r = ntag424_ks_import(ks, file, o->pass_file, &st)) !=
 	    NTAG424_OK) {
 		rc = fail(ks, r);
+		/* A keystore or KEK made for this import only goes with it. */
+		ntag424_ks_abandon(&ks);
 		goto done;
 	}
+	say_created(ks);
 	printf("imported %s: %zu tags, %zu keys added (%zu already here), "
 	    "%zu master and %zu cohort keys added\n", file, st.tags_added,
 	    st.keys_added, st.keys_same, st.masters_added, st.cohorts_added);
@@ -342,30 +363,49 @@ done:
 	return rc;
 }
 
+static void
+rotated(ntag424_ks_t *ks, const struct keys_opts *o, const char *env_kek)
+{
+	if (env_kek == NULL) {
+		printf("every key is now sealed under a new KEK, written to %s "
+		    "(used by every later command and by ntag424-verifyd, after "
+		    "a restart or SIGHUP); the old KEK is kept in %s: keep it "
+		    "while backups or other keystores made with it exist\n",
+		    ntag424_ks_kek_file(ks), ntag424_ks_kek_kept(ks));
+		return;
+	}
+	printf("every key is now sealed under the KEK in %s. PROVISIO_KEK "
+	    "still holds the old KEK and no longer opens this keystore: for "
+	    "every later command and for ntag424-verifyd, set PROVISIO_KEK to "
+	    "the content of %s, or unset it and give --kek-file %s\n",
+	    o->new_kek_file, o->new_kek_file, o->new_kek_file);
+}
+
 static int
 keys_rotate(const struct keys_opts *o)
 {
 	ntag424_ks_t	*ks = NULL;
+	const char	*env_kek;
 	int		 r, rc;
 
-	if (o->new_kek_file == NULL) {
-		fprintf(stderr, "ntag424 keys rotate-kek: give --new-kek-file "
-		    "PATH (created if missing)\n");
-		return EXIT_USAGE;
-	}
 	if ((rc = open_ks(&ks, o, NTAG424_KS_NO_CREATE)))
 		goto done;
+	env_kek = ntag424_ks_kek_file(ks) == NULL ? "PROVISIO_KEK" : NULL;
+	if (env_kek != NULL && o->new_kek_file == NULL) {
+		fprintf(stderr, "ntag424 keys rotate-kek: the KEK comes from "
+		    "PROVISIO_KEK, which this command cannot change: give "
+		    "--new-kek-file FILE to receive the new KEK (then set "
+		    "PROVISIO_KEK to its content); nothing was changed\n");
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	r = ntag424_ks_rotate_kek(ks, o->new_kek_file);
-	if (ntag424_ks_kek_created(ks) != NULL)
-		fprintf(stderr, "created a new key-encryption key in %s: back "
-		    "it up\n", ntag424_ks_kek_created(ks));
+	say_created(ks);
 	if (r != NTAG424_OK) {
 		rc = fail(ks, r);
 		goto done;
 	}
-	printf("every key is now sealed under the KEK in %s; the old KEK no "
-	    "longer opens this keystore (backups made with it still need it)\n",
-	    o->new_kek_file);
+	rotated(ks, o, env_kek);
 done:
 	ntag424_ks_free(&ks);
 	return rc;

@@ -1,8 +1,13 @@
 /* ntag424(1): dispatch to a subcommand. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmd.h"
+#include "common/harden.h"
+#include "ntag424/pcsc.h"
 
 static const struct subcommand commands[] = {
 	{ "list-readers", "list the PC/SC readers", cmd_list_readers },
@@ -27,16 +32,51 @@ static const struct subcommand commands[] = {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: ntag424 COMMAND [options]\n\ncommands:\n");
+	fprintf(f, "usage: ntag424 [--transmit-timeout MS] COMMAND "
+	    "[options]\n\ncommands:\n");
 	for (const struct subcommand *c = commands; c->name != NULL; c++)
 		fprintf(f, "  %-14s %s\n", c->name, c->summary);
+	fprintf(f, "\n--transmit-timeout MS: give up on a tag or reader that "
+	    "has not answered\na command after MS milliseconds (default %u, "
+	    "0: wait for ever).\n", NTAG424_PCSC_TIMEOUT_MS);
 	fprintf(f, "\n'ntag424 COMMAND --help' describes each command; "
 	    "see also ntag424(1).\n");
+}
+
+/* Options before the command; returns how many arguments they took. */
+static int
+global_opts(int argc, char **argv)
+{
+	unsigned long	 v;
+	char		*end;
+
+	if (argc < 3 || strcmp(argv[1], "--transmit-timeout") != 0)
+		return 0;
+	errno = 0;
+	v = strtoul(argv[2], &end, 10);
+	if (argv[2][0] < '0' || argv[2][0] > '9' || *end != '\0' ||
+	    errno != 0 || v > 3600000ul) {
+		fprintf(stderr, "ntag424: --transmit-timeout takes milliseconds "
+		    "(0 to 3600000)\n");
+		return -1;
+	}
+	cli_set_transmit_timeout((unsigned int)v);
+	return 2;
 }
 
 int
 main(int argc, char **argv)
 {
+	int n;
+
+	if (harden_process() != 0) {
+		perror("ntag424: cannot make the process non-dumpable");
+		return 1;
+	}
+	if ((n = global_opts(argc, argv)) < 0)
+		return EXIT_USAGE;
+	argc -= n;
+	argv += n;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
