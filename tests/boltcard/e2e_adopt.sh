@@ -118,7 +118,9 @@ same "check after adopt" true "$(jqv "$out" .ok)"
 url=$("$NTAG424" tap --reader "$reader") || die "tap"
 v=$("$NTAG424" sun verify --uid $UA --db "$DB" --kek-file "$KEK" "$url" 2>&1) &&
     ok "sun verify --uid after adopt" || bad "sun verify --uid: $v"
-start_server --db "$DB" --kek-file "$KEK" --log-level warn
+# Its meta-read key is its own, not a cohort's: the verifier must be told
+# to try per-tag keys.
+start_server --db "$DB" --kek-file "$KEK" --log-level warn --per-tag-meta-keys yes
 url=$("$NTAG424" tap --reader "$reader") || die "tap"
 expect "verifyd takes the adopted tag's taps" 200 \
     "\"verdict\":\"valid\",\"uid\":\"$UA\"" "$(pq "$url")"
