@@ -98,6 +98,18 @@ same "and records nothing" factory \
 rig_remove_tag || die "remove a"
 same "one failed authentication of key 1" 1 "$(totfail "$RIG_DIR/a.state" 1)"
 
+# A wrong file-read (MAC) key: the SUN URL does not verify; no
+# authentication is spent on it.
+rig_emulate "$RIG_DIR/a.state" --uid $UA || die "emulate a"
+keys $K0 $K1 $BAD $K3 $K4 | "$TAG_PUT" "$DIR/w2.db" "$KEK" $UA imported "" 0 factory ||
+    die "tag_put w2"
+out=$(ntd "$DIR/w2.db" adopt --json 2>&1)
+same "a wrong key 2 fails the SUN URL" "NTAG424_ERR_BAD_MAC:0:the URL the tag produced does not verify with the stored keys (NTAG424_ERR_BAD_MAC)" \
+    "$(jqv "$out" .error):$(jqv "$out" .failed_auths):$(jqv "$out" .message)"
+same "and records nothing" factory \
+    "$("$NTAG424" keys list --json --db "$DIR/w2.db" | jq -r '.[0].status' 2>/dev/null)"
+rig_remove_tag || die "remove a"
+
 # The right keys: adopted as it is.
 rig_emulate "$RIG_DIR/a.state" --uid $UA || die "emulate a"
 keys $K0 $K1 $K2 $K3 $K4 | "$TAG_PUT" "$DB" "$KEK" $UA imported "" 0 factory ||

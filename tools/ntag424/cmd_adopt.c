@@ -11,7 +11,7 @@
 
 static const char usage_text[] =
     "usage: ntag424 adopt [--reader NAME] [--db DB] [--kek-file F]\n"
-    "                     [--dry-run] [--json] [--trace]\n"
+    "                     [--uid UID] [--dry-run] [--json] [--trace]\n"
     "       ntag424 adopt --reprovision --preset NAME [--url URL] | "
     "--template T\n"
     "                     [provision's key options] [--reader NAME] ...\n"
