@@ -55,7 +55,10 @@ rig_remove_tag || die "remove a"
 
 out=$(ntd "$DB" adopt --preset game-coin 2>&1)
 st=$?
-same "adopt --preset without --reprovision" "2:ntag424 adopt: --preset and --template are for --reprovision; adopt alone keeps the tag's layout" "$st:$out"
+same "adopt --preset without --reprovision" "2:ntag424 adopt: --preset, --template and the key and layout options are for --reprovision; adopt alone keeps the tag's keys and layout" "$st:$out"
+out=$(ntd "$DB" adopt --keys diversified 2>&1)
+st=$?
+same "adopt --keys without --reprovision" "2:ntag424 adopt: --preset, --template and the key and layout options are for --reprovision; adopt alone keeps the tag's keys and layout" "$st:$out"
 
 rig_emulate "$RIG_DIR/a.state" --uid $UA || die "emulate a"
 keys $K0 $K1 $K2 $K3 $K4 | "$TAG_PUT" "$DIR/kek.db" "$KEK" 04AD00000000FF x "" 0 ||

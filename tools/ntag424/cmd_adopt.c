@@ -52,9 +52,12 @@ cmd_adopt(int argc, char **argv)
 	o.cmd = "adopt";
 	if ((st = prov_parse(argc, argv, &o, usage_text)) >= 0)
 		return st;
-	if (!o.reprovision && (o.preset != NULL || o.tmpl != NULL)) {
-		fprintf(stderr, "ntag424 adopt: --preset and --template are for "
-		    "--reprovision; adopt alone keeps the tag's layout\n");
+	if (!o.reprovision && (o.preset != NULL || o.tmpl != NULL ||
+	    o.keys != NULL || o.cohort != NULL || o.meta_key != NULL ||
+	    o.anyone_write || o.random_uid)) {
+		fprintf(stderr, "ntag424 adopt: --preset, --template and the "
+		    "key and layout options are for --reprovision; adopt alone "
+		    "keeps the tag's keys and layout\n");
 		return EXIT_USAGE;
 	}
 	if ((st = prov_ctx_open(&c, &o, o.reprovision != 0)) != 0)
