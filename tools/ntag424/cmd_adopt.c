@@ -47,7 +47,7 @@ cmd_adopt(int argc, char **argv)
 	struct prov_ctx		 c;
 	ntag424_prov_report_t	 rep;
 	ntag424_dev_t		*dev = NULL;
-	int			 st, rc;
+	int			 st, rc, source;
 
 	o.cmd = "adopt";
 	if ((st = prov_parse(argc, argv, &o, usage_text)) >= 0)
@@ -66,7 +66,11 @@ cmd_adopt(int argc, char **argv)
 	if (cli_open(o.reader, &dev) != NTAG424_OK)
 		goto out;
 	ntag424_dev_set_trace(dev, o.trace);
+	/* The adopted keys are stored ones, whatever --reprovision's source. */
+	source = c.sp.source;
+	c.sp.source = NTAG424_KS_SRC_RANDOM;
 	rc = ntag424_prov_adopt(c.p, dev, o.reprovision != 0, &rep);
+	c.sp.source = source;
 	st = prov_print(&o, &rep, rc, o.dry_run ? "dry run, nothing changed" :
 	    "adopted");
 	if (st == 0 && o.reprovision && !o.dry_run)
