@@ -4,12 +4,15 @@
  * is queued, up to batch_max, runs them in one transaction
  * (ntag424_ks_counter_accept_batch) and only then hands back the outcomes:
  * a `valid` verdict is never given before its counter is durable, and one
- * fsync serves every request that arrived while the previous one ran.
+ * fsync serves every request that arrived while the previous one ran. The
+ * store is opened with the KEK: every counter and tag row it reads is
+ * checked against its MAC, and every counter it writes gets one.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "common/log.h"
 #include "verifyd/verifyd.h"
 
@@ -63,6 +66,23 @@ reopen(vd_batch_t *b)
 	return NTAG424_OK;
 }
 
+/*
+ * A row that does not authenticate: say which. The handle is kept: it
+ * remembers the counters it wrote, which is how a counter row put back to
+ * an older authentic value is caught again on the next try.
+ */
+static void
+tampered(const struct ntag424_ks_advance *v)
+{
+	char uid[2 * NTAG424_KS_UID_LEN + 1];
+
+	hex_encode(v->uid, NTAG424_KS_UID_LEN, uid);
+	log_msg(PLOG_ERROR, "counter store: tag %s: its keystore rows do not "
+	    "authenticate under the key-encryption key (changed outside "
+	    "provisio?); its tap was refused", uid);
+	vd_metrics_store_error();
+}
+
 static void
 commit(vd_batch_t *b, size_t n)
 {
@@ -83,7 +103,10 @@ commit(vd_batch_t *b, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct vd_advance *a = b->reqs[i];
 
+		if (b->v[i].outcome == NTAG424_KS_TAMPERED)
+			tampered(&b->v[i]);
 		a->a.outcome = b->v[i].outcome;
+		a->a.stored = b->v[i].stored;
 		a->err = r;
 		if (r != NTAG424_OK)
 			snprintf(a->errmsg, sizeof(a->errmsg), "the counter "
@@ -189,7 +212,7 @@ open_store(vd_batch_t *b, const struct vd_config *c, char *err,
     size_t errlen)
 {
 	struct ntag424_ks_opts	o = { c->counter_db != NULL ? c->counter_db :
-	    c->db, c->kek_file, NTAG424_KS_NO_KEK, 0 };
+	    c->db, c->kek_file, 0, 0 };
 	int			r;
 
 	if (c->counter_db == NULL)

@@ -250,6 +250,7 @@ read_tag(const vd_tags_t *t, struct handle *h,
 	if (r != NTAG424_OK)
 		goto fail;
 	k->generation = row.generation;
+	k->revoked = row.revoked != 0;
 	fk = file_keyno(t, &row);
 	if ((row.current_mask & (1u << fk)) == 0)
 		return no_key(h, uid, k, "no current file-read key",

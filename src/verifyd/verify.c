@@ -17,6 +17,8 @@
 
 static const char unknown_reason[] =
     "no provisioned tag with this UID in the keystore";
+static const char revoked_reason[] =
+    "this tag was revoked by its owner: its taps are not accepted";
 
 struct vd_verifier {
 	vd_tags_t		*tags;
@@ -258,6 +260,25 @@ authenticate(vd_verifier_t *v, ntag424_sun_t *sun, int refresh,
 	return verdict(res, VD_KEY_UNAVAILABLE, NULL, "%s", ntag424_strerror(r));
 }
 
+/*
+ * The directory says revoked: read the tag again before saying so, as it
+ * may have been unrevoked since (a revoked tag's taps are rare, and each
+ * costs one read, as each replay costs one commit). On a store failure
+ * the cached answer stands; if it was re-provisioned meanwhile, the
+ * commit says stale and the request is verified again.
+ */
+static bool
+still_revoked(vd_verifier_t *v, const ntag424_sun_t *sun,
+    struct vd_tagkeys *k)
+{
+	char reason[VD_REASON_MAX];
+
+	if (vd_tags_lookup(v->tags, sun->uid, 2, k, reason,
+	    sizeof(reason)) != NTAG424_OK)
+		return true;
+	return k->revoked;
+}
+
 static void
 fill_valid(const ntag424_sun_t *sun, const struct vd_tagkeys *k,
     struct vd_result *res, struct ntag424_ks_advance *adv)
@@ -308,10 +329,33 @@ vd_verify(vd_verifier_t *v, const char *path, const char *query,
 	}
 	if (r == 1)
 		fill_valid(&sun, &k, res, adv);
+	if (r == 1 && k.revoked && still_revoked(v, &sun, &k)) {
+		/* Genuine, so it may say so; its counter is not advanced. */
+		r = verdict(res, VD_REVOKED, NULL, "%s", revoked_reason);
+		wipe(res->file_data, sizeof(res->file_data));
+		res->file_data_len = 0;
+	}
 out:
 	ntag424_sun_clear(&sun);
 	wipe(&k, sizeof(k));
 	return r;
+}
+
+/*
+ * A replay's reason says which: this very URL was accepted before (the
+ * stored counter is its own), or a later tap of the tag was accepted first
+ * (the stored counter is above it), so this one can never be.
+ */
+static const char *
+replay_reason(const struct ntag424_ks_advance *a)
+{
+	if (a->outcome == NTAG424_KS_STALE)
+		return "this URL is from an earlier provisioning of the tag";
+	if (a->stored > a->ctr)
+		return "a later tap of this tag was already accepted: this "
+		    "older URL can no longer be";
+	return "counter not above the last accepted one: this URL was used "
+	    "before";
 }
 
 void
@@ -322,12 +366,18 @@ vd_verify_settle(struct vd_result *res, const struct vd_advance *a)
 		snprintf(res->reason, sizeof(res->reason), "%s", a->errmsg);
 	} else if (a->a.outcome == NTAG424_KS_ADVANCED)
 		res->verdict = VD_VALID;
-	else {
+	else if (a->a.outcome == NTAG424_KS_TAMPERED) {
+		res->verdict = VD_STORE_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "%s", "the keystore's "
+		    "record of this tag failed its integrity check: nothing was "
+		    "accepted");
+	} else if (a->a.outcome == NTAG424_KS_REVOKED) {
+		res->verdict = VD_REVOKED;
+		snprintf(res->reason, sizeof(res->reason), "%s", revoked_reason);
+	} else {
 		res->verdict = VD_REPLAY;
 		snprintf(res->reason, sizeof(res->reason), "%s",
-		    a->a.outcome == NTAG424_KS_STALE ? "this URL is from an "
-		    "earlier provisioning of the tag" : "counter not above the "
-		    "last accepted one: this URL was used before");
+		    replay_reason(&a->a));
 	}
 	if (res->verdict != VD_VALID) {
 		wipe(res->file_data, sizeof(res->file_data));

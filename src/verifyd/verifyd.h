@@ -38,6 +38,7 @@ enum vd_verdict {
 	VD_MALFORMED,
 	VD_KEY_UNAVAILABLE,
 	VD_STORE_ERROR,
+	VD_REVOKED,		/* genuine, but the tag is revoked */
 	VD_NVERDICTS,
 };
 
@@ -122,6 +123,7 @@ struct vd_tagkeys {
 	uint32_t	generation;
 	uint8_t		file_key[16];
 	int		status;		/* VD_TAG_* */
+	bool		revoked;	/* ntag424_ks_tag_revoke() */
 	int64_t		loaded;		/* monotonic ms when read */
 };
 
@@ -196,8 +198,9 @@ struct vd_advance {
 };
 
 /*
- * Start the committer on its own keystore handle (opened from c without a
- * KEK: counters need none). Returns 0 or NTAG424_ERR_* with err.
+ * Start the committer on its own keystore handle (opened from c with the
+ * KEK: counter rows carry MACs under a key derived from it). Returns 0 or
+ * NTAG424_ERR_* with err.
  */
 int vd_batch_start(vd_batch_t **bp, const struct vd_config *c, char *err,
     size_t errlen);

@@ -19,6 +19,8 @@ verdict_statuses(void)
 	CHECK_INT(400, vd_verdict_status(VD_MALFORMED));
 	CHECK_INT(503, vd_verdict_status(VD_KEY_UNAVAILABLE));
 	CHECK_INT(503, vd_verdict_status(VD_STORE_ERROR));
+	CHECK_INT(410, vd_verdict_status(VD_REVOKED));
+	CHECK(strcmp(vd_verdict_name(VD_REVOKED), "revoked") == 0);
 	CHECK_INT(500, vd_verdict_status(VD_NVERDICTS));
 	CHECK(strcmp(vd_verdict_name(VD_KEY_UNAVAILABLE), "key_unavailable") == 0);
 }
@@ -299,6 +301,50 @@ cache_lru(void)
 	vd_cache_free(&c);
 }
 
+/* The committed outcome turned into the verdict and its reason. */
+static void
+settle(void)
+{
+	struct vd_advance	a;
+	struct vd_result	r;
+
+	memset(&a, 0, sizeof(a));
+	memset(&r, 0, sizeof(r));
+	a.a.ctr = 7;
+	a.a.outcome = NTAG424_KS_ADVANCED;
+	r.file_data_len = 1;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_VALID, r.verdict);
+	CHECK_INT(1, r.file_data_len);
+	a.a.outcome = NTAG424_KS_REPLAY;
+	a.a.stored = 7;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_REPLAY, r.verdict);
+	CHECK(strstr(r.reason, "this URL was used before") != NULL);
+	CHECK_INT(0, r.file_data_len);
+	a.a.stored = 9;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_REPLAY, r.verdict);
+	CHECK(strstr(r.reason, "a later tap of this tag was already accepted") !=
+	    NULL);
+	a.a.outcome = NTAG424_KS_STALE;
+	vd_verify_settle(&r, &a);
+	CHECK(strstr(r.reason, "earlier provisioning") != NULL);
+	a.a.outcome = NTAG424_KS_REVOKED;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_REVOKED, r.verdict);
+	a.a.outcome = NTAG424_KS_TAMPERED;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_STORE_ERROR, r.verdict);
+	CHECK(strstr(r.reason, "integrity check") != NULL);
+	r.verdict = VD_REVOKED;
+	r.reason[0] = '\0';
+	char *s = vd_page(&r);
+	CHECK(s != NULL && strstr(s, ">Tag disabled<") != NULL);
+	CHECK(s != NULL && strstr(s, "disabled by its owner") != NULL);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -312,5 +358,6 @@ main(void)
 	RUN(config_http);
 	RUN(cache_bounded);
 	RUN(cache_lru);
+	RUN(settle);
 	return test_summary();
 }
