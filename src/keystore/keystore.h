@@ -252,6 +252,14 @@ int ntag424_ks_tag_unrevoke(ntag424_ks_t *ks,
 int ntag424_ks_tag_foreach(ntag424_ks_t *ks,
     int (*fn)(const struct ntag424_ks_tag *, void *), void *arg);
 /*
+ * Call fn with the UID of every tag of status (enum ntag424_ks_status), in
+ * UID order, as tag_foreach stops on fn's non-zero return. Only the UID is
+ * read and nothing is authenticated: whoever reads the tag's row or keys
+ * next is checked then, so one damaged row does not stop a walk.
+ */
+int ntag424_ks_uid_foreach(ntag424_ks_t *ks, int status,
+    int (*fn)(const uint8_t *uid, void *arg), void *arg);
+/*
  * Call fn once for every distinct template of a provisioned tag, in text
  * order (one query; the verifier's start does not walk the tags). fn
  * returns 0 to go on, anything else stops and is returned; fn must not

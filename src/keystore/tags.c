@@ -371,6 +371,30 @@ ntag424_ks_tag_foreach(ntag424_ks_t *ks,
 }
 
 int
+ntag424_ks_uid_foreach(ntag424_ks_t *ks, int status,
+    int (*fn)(const uint8_t *, void *), void *arg)
+{
+	struct db_param	 p[] = { P_TEXT(ntag424_ks_status_name(status)) };
+	uint8_t		 uid[NTAG424_KS_UID_LEN];
+	db_res_t	*res = NULL;
+	const char	*s;
+	int		 r;
+
+	if ((r = ks_query(ks, "listing tags", "SELECT uid FROM tags WHERE "
+	    "status = $1 ORDER BY uid", p, 1, &res)) != NTAG424_OK)
+		return r;
+	while ((r = ks_next(ks, "listing tags", res)) == 1) {
+		if ((s = ks->be->col_text(res, 0)) == NULL ||
+		    ks_uid_parse(s, uid) != 0)
+			continue;	/* not a UID: no key of it can be read */
+		if ((r = fn(uid, arg)) != 0)
+			break;
+	}
+	ks->be->res_free(res);
+	return r;
+}
+
+int
 ntag424_ks_template_foreach(ntag424_ks_t *ks,
     int (*fn)(const char *, void *), void *arg)
 {

@@ -495,20 +495,18 @@ struct uids {
 };
 
 static int
-uid_fn(const struct ntag424_ks_tag *row, void *arg)
+uid_fn(const uint8_t *uid, void *arg)
 {
 	struct uids	*w = arg;
 	void		*p;
 
-	if (row->status != NTAG424_KS_PROVISIONED)
-		return 0;
 	if (w->n == w->cap) {
 		w->cap = w->cap ? 2 * w->cap : 64;
 		if ((p = realloc(w->v, w->cap * NTAG424_UID_LEN)) == NULL)
 			return NTAG424_ERR_NOMEM;
 		w->v = p;
 	}
-	memcpy(w->v[w->n++], row->uid, NTAG424_UID_LEN);
+	memcpy(w->v[w->n++], uid, NTAG424_UID_LEN);
 	return 0;
 }
 
@@ -526,7 +524,8 @@ load_tag_meta(vd_tags_t *t, ntag424_ks_t *ks, struct metaset *m, char *err,
 	char		hex[2 * NTAG424_UID_LEN + 1];
 	int		r;
 
-	if ((r = ntag424_ks_tag_foreach(ks, uid_fn, &w)) != NTAG424_OK)
+	if ((r = ntag424_ks_uid_foreach(ks, NTAG424_KS_PROVISIONED, uid_fn,
+	    &w)) != NTAG424_OK)
 		snprintf(err, errlen, "%s", r == NTAG424_ERR_NOMEM ?
 		    "out of memory" : ntag424_ks_errmsg(ks));
 	for (size_t i = 0; i < w.n && r == NTAG424_OK; i++) {

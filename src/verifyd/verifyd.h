@@ -209,6 +209,12 @@ void vd_batch_stop(vd_batch_t **bp);
 /* Queue one advance; a->done(a, a->arg) runs on the committer thread. */
 void vd_batch_submit(vd_batch_t *b, struct vd_advance *a);
 /*
+ * SIGHUP: open a new handle with the KEK as configured (row MACs follow the
+ * KEK); the committer uses it from its next commit. On failure the old one
+ * stays. Returns 0 or NTAG424_ERR_* with err.
+ */
+int vd_batch_reload(vd_batch_t *b, char *err, size_t errlen);
+/*
  * Fail every advance still queued and not yet in a commit (err
  * NTAG424_ERR_STORE, errmsg why): nothing of them was accepted. Their
  * done() runs on the caller's thread.

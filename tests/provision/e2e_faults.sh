@@ -109,15 +109,15 @@ rig_remove_tag || fail "remove f2"
 rig_emulate "$RIG_DIR/f1.state" || fail "emulate f1 again"
 out=$(nt check 2>&1) || fail "first tag after the full disk: $out"
 rig_remove_tag || fail "remove f1"
-# ---- full in the middle of a run: the WAL outgrows a 256 KiB tmpfs ----
+# ---- full in the middle of a run: the WAL outgrows a 352 KiB tmpfs ----
 SMALL=$RIG_DIR/small
-mkdir "$SMALL" && mount -t tmpfs -o size=256k,mode=0700 tmpfs "$SMALL" ||
-    fail "mount the 256 KiB tmpfs"
+mkdir "$SMALL" && mount -t tmpfs -o size=352k,mode=0700 tmpfs "$SMALL" ||
+    fail "mount the 352 KiB tmpfs"
 trap 'umount "$SMALL" "$FULL" 2>/dev/null; rig_stop' EXIT
 DB=$SMALL/keystore.db
 rig_emulate "$RIG_DIR/m.state" --uid 04F0000000003F || fail "emulate m"
 out=$(nt provision --preset game-coin --url $URL 2>&1) &&
-    fail "provisioned with a 256 KiB keystore"
+    fail "provisioned with a 352 KiB keystore"
 # Which statement meets the full disk first depends on the rows' sizes.
 line1=$(echo "$out" | sed -n 1p)
 has "mid-run full message" "$line1" "ntag424 provision: tag 04F0000000003F: \

@@ -31,7 +31,7 @@ expect damaged_tag_key_unavailable 503 '"verdict":"key_unavailable"' "$(cat "$DI
 expect damaged_tag_again 503 '"verdict":"key_unavailable"' "$(cat "$DIR/t1")"
 expect third_tag_valid 200 '"verdict":"valid","uid":"04000000025A42"' "$(cat "$DIR/t2")"
 expect healthz_ok 200 ok /healthz
-grep -q "tag $BAD: its file-read key cannot be unsealed in the keystore $DB: the sealed current key (tag $BAD, key 3" "$DIR/server.log" &&
+grep -q "tag $BAD: its file-read key cannot be unsealed in the keystore $DB: tag $BAD: its set of key rows in $DB does not authenticate" "$DIR/server.log" &&
     ok log_names_uid || bad "log: $(cat "$DIR/server.log")"
 grep -q "response MAC" "$DIR/server.log" && bad "a tag-APDU message in the log" ||
     ok no_tag_apdu_message
@@ -44,7 +44,7 @@ fx tap "$DIR/coin2.tag" 1 >"$DIR/coin2.urls"
 damage "$COIN" 1
 start_server --db "$DB" --kek-file "$KEK" --log-level warn \
     --per-tag-meta-keys yes
-grep -q "tag $COIN: its meta-read key (key 1) left out: the sealed current key (tag $COIN, key 1" "$DIR/server.log" &&
+grep -q "tag $COIN: its meta-read key (key 1) left out: tag $COIN: its set of key rows in $DB does not authenticate" "$DIR/server.log" &&
     ok meta_key_logged || bad "meta log: $(cat "$DIR/server.log")"
 expect other_coin_valid 200 "\"verdict\":\"valid\",\"uid\":\"$COIN2\"" "$(pq "$(cat "$DIR/coin2.urls")")"
 finish

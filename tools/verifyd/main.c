@@ -135,11 +135,12 @@ write_port(const char *path, uint16_t port)
 
 /* SIGHUP: keys and KEK read again; on failure the old ones keep serving. */
 static void
-reload(vd_tags_t *tags, const struct vd_config *c)
+reload(vd_tags_t *tags, vd_batch_t *batch, const struct vd_config *c)
 {
 	char err[512];
 
-	if (vd_tags_reload(tags, c, err, sizeof(err)) == NTAG424_OK)
+	if (vd_tags_reload(tags, c, err, sizeof(err)) == NTAG424_OK &&
+	    vd_batch_reload(batch, err, sizeof(err)) == NTAG424_OK)
 		log_msg(PLOG_INFO, "SIGHUP: keystore, KEK, cohort keys and "
 		    "templates read again");
 	else
@@ -184,7 +185,7 @@ serve(const struct vd_config *c, const char *port_file)
 	if (port_file != NULL && write_port(port_file, vd_http_port(http)))
 		goto out;
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
-		reload(tags, c);
+		reload(tags, batch, c);
 	log_msg(PLOG_INFO, "signal %d: stopping", sig);
 	rc = 0;
 out:
