@@ -22,7 +22,7 @@ auth_key0(struct run *r, const uint8_t key[KLEN], const char *step)
 
 	rc = ntag424_auth_ev2_first(r->dev, 0, key);
 	if (rc == NTAG424_OK)
-		return NTAG424_OK;
+		return rid_confirm(r);
 	if (rc == 0x91AE || rc == NTAG424_ERR_AUTH)
 		r->rep->failed_auths++;
 	if (r->known)

@@ -192,6 +192,7 @@ plan_provision(struct run *r)
 	run_step(r, "read NDEF like a phone", 1);
 	run_step(r, "verify the SUN URL", 0);
 	run_step(r, "authenticate with the new key 0", 2);
+	rid_step(r);
 	return NTAG424_OK;
 }
 
@@ -379,6 +380,7 @@ run_provision(struct run *r)
 	if ((rc = phone_verify(r, role_key(r, plan->opts.meta_read),
 	    role_key(r, plan->opts.file_read))) != NTAG424_OK ||
 	    (rc = auth_key0(r, r->key[0], "verify")) != NTAG424_OK ||
+	    (rc = rid_set(r)) != NTAG424_OK ||
 	    (rc = finish(r, "provisioned", NTAG424_PROV_PROVISIONED)) !=
 	    NTAG424_OK)
 		return rc;
@@ -402,7 +404,7 @@ plan_reset(struct run *r)
 	default:
 		break;
 	}
-	/* Imported keys may sit at version 00: the key itself tells. */
+	/* Imported or adopted keys may sit at version 00: the key itself tells. */
 	for (uint8_t k = 0; k < NKEYS; k++)
 		if (r->ver[k] != 0 || !ct_equal(r->key[k], zero_key, KLEN)) {
 			r->todo |= 1u << k;

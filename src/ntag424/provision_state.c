@@ -32,13 +32,16 @@ read_uid(struct run *r)
 		    "application");
 	if ((rc = ntag424_version_get(r->dev, &v)) != NTAG424_OK)
 		return run_fail(r, "GetVersion", rc, "GetVersion failed");
-	if (zero_uid(v.uid)) {
-		snprintf(r->rep->hint, sizeof(r->rep->hint), "this tag hides "
-		    "its UID (Random ID is on); provisio identifies tags by "
-		    "UID and cannot provision it");
+	if (zero_uid(v.uid) && !r->p->expect) {
+		snprintf(r->rep->hint, sizeof(r->rep->hint), "name it with "
+		    "--uid UID: provisio authenticates with that tag's key 0 "
+		    "and confirms the UID with GetCardUID");
 		return run_fail(r, "GetVersion", NTAG424_ERR_STATE,
-		    "the tag answers with a random UID");
+		    "the tag hides its UID (Random ID is on)");
 	}
+	/* Random ID: the named UID, confirmed once authenticated. */
+	r->random_uid = zero_uid(v.uid);
+	memcpy(v.uid, r->p->expect_uid, r->random_uid ? sizeof(v.uid) : 0);
 	memcpy(r->uid, v.uid, sizeof(r->uid));
 	memcpy(r->rep->uid, v.uid, sizeof(r->uid));
 	r->rep->has_uid = true;

@@ -38,6 +38,8 @@ static const char usage_text[] =
     "[--kek-file F]\n"
     "       ntag424 keys rotate-kek [--new-kek-file N] [--db DB] "
     "[--kek-file F]\n"
+    "       ntag424 keys export-wipe UID [--no-qr] [--db DB] "
+    "[--kek-file F]\n"
     "\n"
     "DB is a file (default $XDG_DATA_HOME/provisio/keystore.db) or a\n"
     "postgresql:// URI. The key-encryption key comes from --kek-file, else\n"
@@ -49,7 +51,9 @@ static const char usage_text[] =
     "FILE.old-STAMP; with PROVISIO_KEK, N is required and receives it.\n"
     "A revoked tag's genuine taps are answered \"revoked\" by ntag424-verifyd\n"
     "and accepted no more; the reason stays in the keystore.\n"
-    "import also takes other tools' key files ('keys import --help').\n";
+    "import also takes other tools' key files ('keys import --help').\n"
+
+    "export-wipe prints the Boltcard app's wipe JSON (the keys in clear).\n";
 
 static void
 json_str(const char *s)
@@ -523,6 +527,8 @@ cmd_keys(int argc, char **argv)
 	verb = argv[1];
 	if (strcmp(verb, "import") == 0 || strcmp(verb, "forget") == 0)
 		return cmd_keys_import(argc - 1, argv + 1);
+	if (strcmp(verb, "export-wipe") == 0)
+		return cmd_keys_export_wipe(argc - 1, argv + 1);
 	if ((r = parse(argc - 1, argv + 1, &o)) >= 0)
 		return r;
 	arg = optind < argc - 1 ? argv[1 + optind] : NULL;
