@@ -7,6 +7,7 @@
 #include "ntag424/err.h"
 
 #define OPT_PICC	0x00
+#define OPT_CAPABILITY	0x05
 #define OPT_FAILED_AUTH	0x0A
 #define PICC_RANDOM_ID	0x02
 
@@ -70,4 +71,19 @@ ntag424_config_failed_auth(ntag424_dev_t *dev, bool enable, uint16_t limit,
 	put_u16le(data + 1, enable ? limit : 0);
 	put_u16le(data + 3, enable ? decrement : 0);
 	return set_config(dev, OPT_FAILED_AUTH, data, sizeof(data));
+}
+
+/*
+ * Option 05 (NT4H2421Gx Table 50): 4 bytes RFU || PDCap2.1 || 3 bytes RFU ||
+ * PDCap2.5 || PDCap2.6. Bit 1 of PDCap2.1 switches LRP on for good.
+ */
+int
+ntag424_config_lrp(ntag424_dev_t *dev)
+{
+	uint8_t data[10] = { 0 };
+
+	if (dev == NULL)
+		return NTAG424_ERR_ARG;
+	data[4] = 0x02;
+	return set_config(dev, OPT_CAPABILITY, data, sizeof(data));
 }
