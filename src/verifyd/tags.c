@@ -43,6 +43,7 @@ struct vd_tags {
 	char			 path[TPL_MAX][PATH_LEN];
 	size_t			 ntpl;
 	uint8_t			 file_keyno, meta_keyno;
+	uint8_t			 sdm_mode;	/* NTAG424_SDM_ANY or _LRP */
 	uint8_t			 dummy[16];
 };
 
@@ -336,6 +337,7 @@ load_cohorts(vd_tags_t *t, const struct vd_config *c, char *err,
 static int
 add_template(vd_tags_t *t, const char *text, char *err, size_t errlen)
 {
+	ntag424_template_opts_t	 opts;
 	ntag424_template_t	*tp;
 	const char		*url, *p, *q;
 	size_t			 len;
@@ -348,7 +350,10 @@ add_template(vd_tags_t *t, const char *text, char *err, size_t errlen)
 		    TPL_MAX);
 		return NTAG424_ERR_ARG;
 	}
-	if (ntag424_template_compile(tp, text, NULL) != NTAG424_OK) {
+	/* AES and LRP tags are told apart by the length of {picc}. */
+	ntag424_template_opts_init(&opts);
+	opts.mode = t->sdm_mode;
+	if (ntag424_template_compile(tp, text, &opts) != NTAG424_OK) {
 		snprintf(err, errlen, "template %s: %s", text,
 		    ntag424_template_error(tp, NULL));
 		ntag424_template_free(&tp);
@@ -497,6 +502,7 @@ setup(vd_tags_t *t, const struct vd_config *c, char *err, size_t errlen)
 	ntag424_template_opts_init(&opts);
 	t->file_keyno = opts.file_read;
 	t->meta_keyno = opts.meta_read;
+	t->sdm_mode = c->require_lrp ? NTAG424_SDM_LRP : NTAG424_SDM_ANY;
 	if ((t->tab = calloc(t->cap = 1024, sizeof(*t->tab))) == NULL ||
 	    (t->meta = calloc(META_MAX, sizeof(*t->meta))) == NULL ||
 	    (w.tmpl = calloc(VD_LIST_MAX, sizeof(*w.tmpl))) == NULL) {

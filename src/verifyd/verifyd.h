@@ -67,6 +67,7 @@ struct vd_config {
 	char		 metrics_host[64];	/* "": no metrics listener */
 	uint16_t	 metrics_port;
 	bool		 replay_uid;		/* the UID in replay answers */
+	bool		 require_lrp;		/* only tags in LRP mode verify */
 };
 
 /*
