@@ -93,10 +93,10 @@ serialize(const emu_persist_t *p, wbuf_t *w)
 	r |= wbuf_put_u8(w, p->pdcap2_5);
 	r |= wbuf_put_u8(w, p->pdcap2_6);
 	r |= wbuf_put_u8(w, p->hw_config);
-	r |= wbuf_put_u8(w, p->lrp);
 	r |= wbuf_put(w, p->sig_priv, sizeof(p->sig_priv));
 	for (size_t i = 0; i < EMU_NFILES; i++)
 		r |= put_file(w, &p->file[i]);
+	r |= wbuf_put_u8(w, p->lrp);	/* version 3 */
 	return r;
 }
 
@@ -156,11 +156,11 @@ parse(const uint8_t *c, size_t len, emu_persist_t *p)
 	r |= buf_read_u8(&c, &len, &p->pdcap2_5);
 	r |= buf_read_u8(&c, &len, &p->pdcap2_6);
 	r |= buf_read_u8(&c, &len, &p->hw_config);
-	if (version >= 3)
-		r |= buf_read_u8(&c, &len, &p->lrp);
 	r |= buf_read(&c, &len, p->sig_priv, sizeof(p->sig_priv));
 	for (size_t i = 0; i < EMU_NFILES && r == 0; i++)
 		r |= get_file(&c, &len, &p->file[i], file_sizes[i]);
+	if (version >= 3)
+		r |= buf_read_u8(&c, &len, &p->lrp);
 	return r != 0 || len != 0 ? -1 : 0;
 }
 
