@@ -281,7 +281,7 @@ misc_select(void)
 	CHECK_INT(NTAG424_OK, ntag424_select_df(r.dev, mf, sizeof(mf)));
 	CHECK_INT(NTAG424_ERR_STATE, ntag424_auth_key_no(r.dev));
 	/* at MF level application commands are refused (D-2) */
-	CHECK_INT(0x919D, ntag424_auth_ev2_first(r.dev, 0, integ_zero));
+	CHECK_INT(0x919D, integ_auth_first(r.dev, 0, integ_zero));
 	CHECK_INT(NTAG424_OK, ntag424_select_application(r.dev));
 	rig_auth(&r, 0, integ_zero);
 	rig_close(&r);
