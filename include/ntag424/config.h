@@ -37,6 +37,15 @@ int ntag424_config_failed_auth(ntag424_dev_t *dev, bool enable,
  */
 int ntag424_config_lrp(ntag424_dev_t *dev);
 
+/*
+ * Is the tag in LRP mode? Without a session and without touching any
+ * failed-authentication counter: Part 1 of an LRP authentication with
+ * OriginalityKey 1 at MF level, which only a tag in LRP mode answers;
+ * then the application is selected again (any session ends). Returns 1
+ * (LRP), 0 (AES) or an error.
+ */
+int ntag424_config_lrp_mode(ntag424_dev_t *dev);
+
 #ifdef __cplusplus
 }
 #endif

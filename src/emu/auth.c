@@ -61,6 +61,28 @@ fail_success(emu_t *e, uint8_t keyno)
 }
 
 /*
+ * At MF level only LRP authentication with OriginalityKey 1-4 exists
+ * (DS 8.2.1, Table 18), and AN12196 8.1 says only in LRP mode (D-31):
+ * otherwise 919D. The emulator has no NXP originality keys, so Part 2
+ * always fails (91AE); Part 1 tells a reader the tag's mode without
+ * touching any failed-authentication counter.
+ */
+static uint16_t
+originality_part1(emu_t *e, uint8_t keyno, wbuf_t *out)
+{
+	if (!e->v.pend_lrp || keyno < 1 || keyno > 4)
+		return SW_PERMISSION;
+	if (emu_random(e, &e->inj_rndb, e->v.rndb, 16) < 0)
+		return SW_INTEGRITY;
+	if (wbuf_put_u8(out, 0x01) < 0 || wbuf_put(out, e->v.rndb, 16) < 0)
+		return SW_LENGTH;
+	e->v.pending = PEND_AUTH;
+	e->v.pend_keyno = keyno;
+	e->v.pend_orig = 1;
+	return SW_MORE;
+}
+
+/*
  * Checks shared by every Part 1, then E(Kx, RndB) || 91AF (EV2) or
  * AuthMode 01 || RndB || 91AF (LRP, Table 40: RndB in plain).
  */
@@ -74,8 +96,9 @@ part1(emu_t *e, uint8_t keyno, wbuf_t *out)
 		return SW_PARAMETER;
 	if (keyno >= EMU_NKEYS)
 		return SW_NO_KEY;
+	e->v.pend_orig = 0;
 	if (e->v.level != LEVEL_APP)
-		return SW_PERMISSION;	/* D-31: only LRP originality keys */
+		return originality_part1(e, keyno, out);
 	if ((sw = fail_count(e, keyno)) != SW_OK)
 		return sw;
 	if (emu_random(e, &e->inj_rndb, e->v.rndb, 16) < 0)
@@ -118,6 +141,8 @@ auth_first(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 		return SW_PERMISSION;
 	e->v.pend_first = 1;
 	e->v.pend_lrp = e->p.lrp;
+	if (e->v.level != LEVEL_APP)
+		e->v.pend_lrp = e->p.lrp && (e->v.pcdcap2[0] & 0x02);
 	return part1(e, keyno, out);
 }
 
@@ -251,6 +276,10 @@ auth_part2(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 	uint8_t		 pt[32], rndb_rot[16], zero[16] = { 0 };
 	uint16_t	 sw = SW_LENGTH;
 
+	if (e->v.pend_orig) {
+		wipe(e->v.rndb, sizeof(e->v.rndb));
+		return c->len != 32 ? SW_LENGTH : SW_AUTH;
+	}
 	if (e->v.pend_lrp)
 		return lrp_part2(e, c, out);
 	if (c->len != 32)

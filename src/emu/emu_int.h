@@ -78,6 +78,7 @@ typedef struct emu_volatile {
 	int		pending;
 	int		pend_first;	/* EV2First (1) or NonFirst (0) */
 	int		pend_lrp;	/* the pending authentication is LRP */
+	int		pend_orig;	/* ... with an OriginalityKey (MF) */
 	uint8_t		pend_keyno;
 	uint8_t		rndb[16];
 	uint8_t		pcdcap2[6];
