@@ -161,7 +161,9 @@ decide_provision(struct run *r)
 int
 plan_provision(struct run *r)
 {
-	size_t	len = ntag424_template_ndef_len(r->tpl);
+	size_t	len = ntag424_template_ndef_len(prov_layout(r->tpl,
+	    r->p->plan.lrp) != NULL ? prov_layout(r->tpl, r->p->plan.lrp) :
+	    r->tpl);
 	int	rc;
 
 	step_read_state(r);
@@ -179,6 +181,10 @@ plan_provision(struct run *r)
 	r->files = (r->todo & 1u) != 0;
 	if (r->todo != 0)
 		run_step(r, "authenticate with key 0", 2);
+	if (r->todo != 0 && r->p->plan.lrp) {
+		run_step(r, "LRP mode (cannot be undone)", 1);
+		run_step(r, "authenticate with key 0 (LRP)", 2);
+	}
 	if (r->files)
 		steps_files(r, len,
 		    r->rep->found != NTAG424_PROV_FOUND_FACTORY, true);
@@ -313,6 +319,7 @@ int
 run_provision(struct run *r)
 {
 	const ntag424_prov_plan_t	*plan = &r->p->plan;
+	const ntag424_template_t	*lay = r->tpl;
 	int				 rc;
 
 	if (r->rep->found == NTAG424_PROV_FOUND_OURS)
@@ -323,13 +330,15 @@ run_provision(struct run *r)
 	if ((rc = intend_keys(r)) != NTAG424_OK)
 		return rc;
 	if (r->todo != 0 &&
-	    (rc = auth_key0(r, r->key[0], "authenticate")) != NTAG424_OK)
+	    ((rc = auth_key0(r, r->key[0], "authenticate")) != NTAG424_OK ||
+	    (rc = prov_switch_lrp(r)) != NTAG424_OK ||
+	    (rc = prov_tag_layout(r, &lay)) != NTAG424_OK))
 		return rc;
 	if (r->files &&
-	    ((rc = write_file(r, ntag424_template_ndef_ptr(r->tpl),
-	    ntag424_template_ndef_len(r->tpl),
+	    ((rc = write_file(r, ntag424_template_ndef_ptr(lay),
+	    ntag424_template_ndef_len(lay),
 	    r->rep->found == NTAG424_PROV_FOUND_FACTORY)) != NTAG424_OK ||
-	    (rc = change_settings(r, ntag424_template_settings(r->tpl))) !=
+	    (rc = change_settings(r, ntag424_template_settings(lay))) !=
 	    NTAG424_OK))
 		return rc;
 	if ((rc = change_keys(r)) != NTAG424_OK)
@@ -355,9 +364,8 @@ clear_len(struct run *r)
 	if ((r->own_tpl = ntag424_template_new()) == NULL)
 		return len;
 	(void)ntag424_prov_preset_opts(r->tag.name, &opts);
-	if (ntag424_template_compile(r->own_tpl, r->tag.tmpl, &opts) ==
-	    NTAG424_OK)
-		len = ntag424_template_ndef_len(r->own_tpl);
+	if (prov_compile(r->own_tpl, r->tag.tmpl, &opts, false) == NTAG424_OK)
+		len = prov_ndef_len(r->own_tpl);	/* either mode's */
 	return len;
 }
 
@@ -422,7 +430,7 @@ run_reset(struct run *r)
 	if (r->rep->found == NTAG424_PROV_FOUND_FACTORY)
 		return NTAG424_OK;
 	len = r->own_tpl != NULL && ntag424_template_ndef_len(r->own_tpl) > 0 ?
-	    ntag424_template_ndef_len(r->own_tpl) : sizeof(clear);
+	    prov_ndef_len(r->own_tpl) : sizeof(clear);
 	memset(clear, 0, sizeof(clear));
 	factory_settings(&fs);
 	if ((rc = r->p->ops->tag_status(r->p->ctx, r->uid,
