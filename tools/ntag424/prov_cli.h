@@ -22,6 +22,7 @@ struct prov_opts {
 	const char	*cohort;	/* --cohort NAME */
 	const char	*meta_key;	/* "cohort" / "per-tag" */
 	int		 anyone_write;	/* --anyone-can-write */
+	int		 lrp;		/* --lrp: switch to LRP mode */
 	int		 json;
 	int		 dry_run;
 	int		 batch;
