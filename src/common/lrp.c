@@ -18,16 +18,36 @@ static const uint8_t caa[AES_BLOCK] = {
 	0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA,
 };
 
+/*
+ * A cipher context set up once for AES-128-ECB in one direction without
+ * padding; each step below only re-keys it (cipher NULL keeps the rest),
+ * which is what makes an evaluation affordable.
+ */
+static EVP_CIPHER_CTX *
+ctx_new(int enc)
+{
+	static const uint8_t zero[AES128_KEY];
+	EVP_CIPHER_CTX *ctx;
+
+	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return NULL;
+	if (EVP_CipherInit_ex(ctx, EVP_aes_128_ecb(), NULL, zero, NULL,
+	    enc) != 1 || EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) {
+		EVP_CIPHER_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
 /* out = AES(key, in) through ctx; in and out may overlap. */
 static int
-step(EVP_CIPHER_CTX *ctx, int enc, const uint8_t key[AES128_KEY],
+step(EVP_CIPHER_CTX *ctx, const uint8_t key[AES128_KEY],
     const uint8_t in[AES_BLOCK], uint8_t out[AES_BLOCK])
 {
 	uint8_t	tmp[AES_BLOCK];
 	int	outl = 0, r = -1;
 
-	if (EVP_CipherInit_ex(ctx, EVP_aes_128_ecb(), NULL, key, NULL,
-	    enc) != 1 || EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
+	if (EVP_CipherInit_ex(ctx, NULL, NULL, key, NULL, -1) != 1 ||
 	    EVP_CipherUpdate(ctx, tmp, &outl, in, AES_BLOCK) != 1 ||
 	    outl != AES_BLOCK)
 		goto fail;
@@ -46,12 +66,12 @@ lrp_plaintexts(const uint8_t key[AES128_KEY],
 	uint8_t		 h[AES_BLOCK];
 	int		 r = -1;
 
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+	if ((ctx = ctx_new(1)) == NULL)
 		return -1;
-	if (step(ctx, 1, key, c55, h) < 0)
+	if (step(ctx, key, c55, h) < 0)
 		goto fail;
 	for (size_t i = 0; i < LRP_PLAINTEXTS; i++)
-		if (step(ctx, 1, h, caa, p[i]) < 0 || step(ctx, 1, h, c55, h) < 0)
+		if (step(ctx, h, caa, p[i]) < 0 || step(ctx, h, c55, h) < 0)
 			goto fail;
 	r = 0;
 fail:
@@ -68,14 +88,14 @@ lrp_updated_key(const uint8_t key[AES128_KEY], unsigned u,
 	uint8_t		 h[AES_BLOCK];
 	int		 r = -1;
 
-	if (u >= LRP_UPDATED_MAX || (ctx = EVP_CIPHER_CTX_new()) == NULL)
+	if (u >= LRP_UPDATED_MAX || (ctx = ctx_new(1)) == NULL)
 		return -1;
-	if (step(ctx, 1, key, caa, h) < 0)
+	if (step(ctx, key, caa, h) < 0)
 		goto fail;
 	for (unsigned i = 0; i < u; i++)
-		if (step(ctx, 1, h, c55, h) < 0)
+		if (step(ctx, h, c55, h) < 0)
 			goto fail;
-	if (step(ctx, 1, h, caa, ku) < 0)
+	if (step(ctx, h, caa, ku) < 0)
 		goto fail;
 	r = 0;
 fail:
@@ -112,10 +132,10 @@ eval(EVP_CIPHER_CTX *ctx, const lrp_t *l, const uint8_t *x, size_t nibbles,
 	for (size_t i = 0; i < nibbles; i++) {
 		unsigned nb = (i % 2 == 0) ? x[i / 2] >> 4 : x[i / 2] & 0x0F;
 
-		if (step(ctx, 1, y, l->p[nb], y) < 0)
+		if (step(ctx, y, l->p[nb], y) < 0)
 			goto fail;
 	}
-	if (final && step(ctx, 1, y, zero, y) < 0)
+	if (final && step(ctx, y, zero, y) < 0)
 		goto fail;
 	memcpy(out, y, AES_BLOCK);
 	r = 0;
@@ -131,7 +151,7 @@ lrp_eval(const lrp_t *l, const uint8_t *x, size_t nibbles, int final,
 	EVP_CIPHER_CTX	*ctx;
 	int		 r;
 
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+	if ((ctx = ctx_new(1)) == NULL)
 		return -1;
 	r = eval(ctx, l, x, nibbles, final, out);
 	EVP_CIPHER_CTX_free(ctx);
@@ -150,17 +170,19 @@ static int
 lricb(int enc, const lrp_t *l, uint8_t *ctr, size_t ctr_len,
     const uint8_t *in, size_t len, uint8_t *out)
 {
-	EVP_CIPHER_CTX	*ctx;
+	EVP_CIPHER_CTX	*ctx, *dctx = NULL;
 	uint8_t		 y[AES_BLOCK];
 	int		 r = -1;
 
 	if (ctr_len == 0 || ctr_len > AES_BLOCK || len % AES_BLOCK != 0)
 		return -1;
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+	if ((ctx = ctx_new(1)) == NULL)
 		return -1;
+	if (!enc && (dctx = ctx_new(0)) == NULL)
+		goto fail;
 	for (size_t off = 0; off < len; off += AES_BLOCK) {
 		if (eval(ctx, l, ctr, 2 * ctr_len, 1, y) < 0 ||
-		    step(ctx, enc, y, in + off, out + off) < 0)
+		    step(enc ? ctx : dctx, y, in + off, out + off) < 0)
 			goto fail;
 		ctr_incr(ctr, ctr_len);
 	}
@@ -168,6 +190,7 @@ lricb(int enc, const lrp_t *l, uint8_t *ctr, size_t ctr_len,
 fail:
 	wipe(y, sizeof(y));
 	EVP_CIPHER_CTX_free(ctx);
+	EVP_CIPHER_CTX_free(dctx);
 	return r;
 }
 
@@ -207,7 +230,7 @@ lrp_cmac(const lrp_t *l, const uint8_t *msg, size_t len,
 	size_t		 full, rest;
 	int		 r = -1;
 
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+	if ((ctx = ctx_new(1)) == NULL)
 		return -1;
 	/* Every block but the last goes through the chain as it is. */
 	full = len == 0 ? 0 : (len - 1) / AES_BLOCK;
