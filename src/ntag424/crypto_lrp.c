@@ -60,7 +60,7 @@ fail:
 
 /* LRICB from EncCtr on (big-endian in the evaluation); EncCtr advances. */
 static int
-crypt(struct nt_session *s, bool enc, const uint8_t *in, size_t len,
+lricb(struct nt_session *s, bool enc, const uint8_t *in, size_t len,
     uint8_t *out)
 {
 	uint8_t	ctr[ENC_CTR_LEN];
@@ -88,7 +88,7 @@ lrp_encrypt(struct nt_session *s, const uint8_t *in, size_t len,
 
 	if ((r = nt_pad_m2(in, len, out, *outlen, &padded)) != NTAG424_OK)
 		return r;
-	if ((r = crypt(s, true, out, padded, out)) != NTAG424_OK) {
+	if ((r = lricb(s, true, out, padded, out)) != NTAG424_OK) {
 		wipe(out, padded);
 		return r;
 	}
@@ -104,7 +104,7 @@ lrp_decrypt(struct nt_session *s, const uint8_t *in, size_t len,
 
 	if (len == 0 || len % AES_BLOCK != 0 || len > *outlen)
 		return NTAG424_ERR_RX;
-	if ((r = crypt(s, false, in, len, out)) != NTAG424_OK)
+	if ((r = lricb(s, false, in, len, out)) != NTAG424_OK)
 		return r;
 	return nt_unpad_m2(out, len, outlen);
 }
