@@ -9,66 +9,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "verifyd/routes.h"
 #include "verifyd/verifyd.h"
+#include "vd_keystore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static vd_tags_t	*tags;
-static vd_verifier_t	*verifier;
-static char		 dir[] = "/tmp/fuzz-verifyd.XXXXXX";
+static vd_tags_t		*tags;
+static vd_verifier_t		*verifier;
+static struct fuzz_vd_keystore	 ks;
 
 /* The temporary keystore goes when the fuzzer exits. */
 static void
-remove_dir(void)
+teardown(void)
 {
-	static const char *const files[] = { "ks.db", "ks.db-wal", "ks.db-shm",
-	    "kek" };
-	char path[64];
-
 	vd_verifier_free(&verifier);
 	vd_tags_free(&tags);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	fuzz_vd_keystore_remove(&ks);
 }
 
 static void
 setup(void)
 {
-	static const uint8_t	 zero[16];
-	static const uint8_t	 uid[7] = { 0x04, 0xDE, 0x5F, 0x1E, 0xAC, 0xC0,
-	    0x40 };
-	char			 db[64], kek[64], err[512];
-	struct ntag424_ks_opts	 o = { db, kek, 0, 0 };
+	char			 err[512];
 	struct vd_config	 c;
-	ntag424_ks_t		*ks = ntag424_ks_new();
-	uint32_t		 v;
 
-	if (mkdtemp(dir) == NULL || ks == NULL)
-		abort();
-	atexit(remove_dir);
-	snprintf(db, sizeof(db), "%s/ks.db", dir);
-	snprintf(kek, sizeof(kek), "%s/kek", dir);
-	if (ntag424_ks_open(ks, &o) != 0 ||
-	    ntag424_ks_cohort_put(ks, "an12196", zero, &v) != 0 ||
-	    ntag424_ks_tag_create(ks, uid) != 0 ||
-	    ntag424_ks_tag_set_plan(ks, uid, "sun-2",
-	    "https://ntag.nxp.com/424?e={picc}&c={mac}",
-	    NTAG424_KS_SRC_RANDOM, 0) != 0 ||
-	    ntag424_ks_key_intend(ks, uid, 3, zero, 1) != 0 ||
-	    ntag424_ks_key_mark_sent(ks, uid, 3) != 0 ||
-	    ntag424_ks_key_applied(ks, uid, 3) != 0 ||
-	    ntag424_ks_tag_set_status(ks, uid, NTAG424_KS_PROVISIONED) != 0)
-		abort();
-	ntag424_ks_free(&ks);
+	fuzz_vd_keystore_create(&ks);
+	atexit(teardown);
 	vd_config_init(&c);
-	if (vd_config_set(&c, "db", db, err, sizeof(err)) != 0 ||
-	    vd_config_set(&c, "kek-file", kek, err, sizeof(err)) != 0 ||
+	if (vd_config_set(&c, "db", ks.db, err, sizeof(err)) != 0 ||
+	    vd_config_set(&c, "kek-file", ks.kek, err, sizeof(err)) != 0 ||
 	    vd_config_set(&c, "cohort", "an12196", err, sizeof(err)) != 0 ||
 	    vd_tags_open(&tags, &c, err, sizeof(err)) != 0 ||
 	    (verifier = vd_verifier_new(tags)) == NULL) {

@@ -124,6 +124,16 @@ const char *mastr_token_dir(const mastr_token_t *t);
 int mastr_token_serve(mastr_token_t *t, int fd, volatile sig_atomic_t *stop,
     volatile sig_atomic_t *reattest);
 
+/*
+ * One turn of mastr_token_serve() without waiting, for tests and fuzzing:
+ * attach starts a session on fd (as serve does); step runs the timers as of
+ * now (mastr_clock_ms() plus any skew) and handles at most one frame that
+ * is already readable. Returns as serve's loop would decide to go on
+ * (MASTR_OK) or stop (the error).
+ */
+int mastr_token_attach(mastr_token_t *t, int fd);
+int mastr_token_step(mastr_token_t *t, uint64_t now);
+
 /* The provisioning HTTP API on addr:port (port 0: any free port). */
 typedef struct mastr_token_http mastr_token_http_t;
 

@@ -5,8 +5,11 @@
  *   key     PBKDF2-HMAC-SHA256(secret, salt, iterations, 32)
  * kind 1: secret = a passphrase file's content (trailing newlines cut);
  * kind 2: secret = the keystore's 32-byte KEK.
- * Records: 'T' tag, 'K' tag key, 'M' master key, 'C' cohort key, 'E' end.
- * Tags come first so that their keys can refer to them on import.
+ * Records: 'T' tag, 'R' its revocation (after its 'T'), 'K' tag key,
+ * 'M' master key, 'C' cohort key, 'N' read counter, 'E' end. Tags come
+ * first so that their keys can refer to them on import. Read counters are
+ * in the backup so that a restore does not bring used URLs back; an
+ * import raises a counter, never lowers it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -142,7 +145,25 @@ put_tag(const struct ntag424_ks_tag *t, void *arg)
 	sb_u64(b, t->provisioned);
 	sb_str(b, t->name, 2);
 	sb_str(b, t->tmpl, 2);
+	if (t->revoked != 0) {
+		sb_u8(b, 'R');
+		sb_put(b, t->uid, sizeof(t->uid));
+		sb_u64(b, t->revoked);
+		sb_str(b, t->revoke_reason, 1);
+	}
 	x->ntags++;
+	return 0;
+}
+
+static int
+put_counter(const uint8_t *uid, uint32_t generation, uint32_t ctr, void *arg)
+{
+	struct export_ctx *x = arg;
+
+	sb_u8(x->b, 'N');
+	sb_put(x->b, uid, NTAG424_KS_UID_LEN);
+	sb_u32(x->b, generation);
+	sb_u32(x->b, ctr);
 	return 0;
 }
 
@@ -239,7 +260,8 @@ collect(ntag424_ks_t *ks, struct sbuf *b, size_t *ntags)
 	if ((r = ntag424_ks_tag_foreach(ks, put_tag, &x)) != NTAG424_OK ||
 	    (r = ntag424_ks_tag_foreach(ks, put_tag_keys, &x)) != NTAG424_OK ||
 	    (r = put_versioned(&x, NULL)) != NTAG424_OK ||
-	    (r = put_cohorts(&x)) != NTAG424_OK)
+	    (r = put_cohorts(&x)) != NTAG424_OK ||
+	    (r = ks_counter_foreach(ks, put_counter, &x)) != NTAG424_OK)
 		return r;
 	sb_u8(b, 'E');
 	if (b->err)
@@ -579,6 +601,36 @@ import_versioned(ntag424_ks_t *ks, int type, const uint8_t **p, size_t *len,
 }
 
 static int
+import_revoked(ntag424_ks_t *ks, const uint8_t **p, size_t *len)
+{
+	char	reason[NTAG424_KS_REASON_MAX + 1];
+	uint8_t	uid[NTAG424_KS_UID_LEN];
+	int64_t	when;
+
+	if (buf_read(p, len, uid, sizeof(uid)) != 0 ||
+	    rd_i64(p, len, &when) != 0 ||
+	    rd_str(p, len, 1, reason, sizeof(reason)) != 0)
+		return NTAG424_ERR_MALFORMED;
+	return ks_tag_import_revoked(ks, uid, when, reason);
+}
+
+static int
+import_counter(ntag424_ks_t *ks, const uint8_t **p, size_t *len,
+    struct ntag424_ks_import_stats *st)
+{
+	uint8_t		uid[NTAG424_KS_UID_LEN];
+	uint32_t	generation, ctr;
+	int		raised = 0, r;
+
+	if (buf_read(p, len, uid, sizeof(uid)) != 0 ||
+	    rd_u32(p, len, &generation) != 0 || rd_u32(p, len, &ctr) != 0)
+		return NTAG424_ERR_MALFORMED;
+	r = ks_counter_raise(ks, uid, generation, ctr, &raised);
+	st->counters_raised += (size_t)raised;
+	return r;
+}
+
+static int
 apply(ntag424_ks_t *ks, const char *path, const uint8_t *p, size_t len,
     struct ntag424_ks_import_stats *st)
 {
@@ -592,8 +644,14 @@ apply(ntag424_ks_t *ks, const char *path, const uint8_t *p, size_t len,
 		case 'T':
 			r = import_tag(ks, &p, &len, st);
 			break;
+		case 'R':
+			r = import_revoked(ks, &p, &len);
+			break;
 		case 'K':
 			r = import_key(ks, &p, &len, st);
+			break;
+		case 'N':
+			r = import_counter(ks, &p, &len, st);
 			break;
 		case 'M':
 		case 'C':

@@ -1,55 +1,249 @@
 /*
  * The verifier's counters: per (UID, generation) the last accepted
- * SDMReadCtr. One conditional upsert decides, so two requests racing on two
- * servers cannot both accept the same counter: the row lock (PostgreSQL) or
- * the write lock (SQLite) orders them and the second sees ctr >= new.
+ * SDMReadCtr, each row with its MAC (rowauth.c). An advance reads the row,
+ * checks its MAC (the verifier's also the tag row's), and writes the new
+ * counter only while the row still holds the counter it read (compare and
+ * swap). Two requests racing on two servers cannot both accept the same
+ * counter: the row lock (PostgreSQL) or the write lock (SQLite) orders the
+ * two writes, the second finds the row changed, reads it again and sees
+ * ctr >= its own. A provisioned tag's row exists from its provisioning on
+ * (ctr -1: nothing accepted yet), so a missing row is tampering.
+ *
+ * The verifier's handle remembers, per (UID, generation), the counter row
+ * and tag MAC it last checked or wrote ("seen"). The next tap then costs
+ * one statement, as before rows had MACs: a compare and swap that holds
+ * only while both rows are still exactly the ones checked (their MAC
+ * columns equal), else the full read and check runs. The memory also
+ * catches a counter row put back to an older authentic value while the
+ * verifier runs: counters only go up.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "keystore/ks.h"
 #include "ntag424/err.h"
 
-static const char advance_sql[] =
-    "INSERT INTO counters (uid, generation, ctr, updated) "
-    "VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (uid, generation) DO UPDATE "
-    "SET ctr = excluded.ctr, updated = excluded.updated "
-    "WHERE counters.ctr < excluded.ctr";
+#define CAS_TRIES	8	/* other servers moved the row meanwhile */
+#define NO_CTR		(-1)	/* a counter row before the first tap */
 
-/*
- * The same upsert fed by a SELECT that yields a row only while generation
- * is the tag's current one. "WHERE" before "ON CONFLICT" also settles
- * SQLite's parsing ambiguity of INSERT ... SELECT ... ON CONFLICT.
- */
+static const char read_sql[] =
+    "SELECT ctr, mac FROM counters WHERE uid = $1 AND generation = $2";
+
+static const char insert_sql[] =
+    "INSERT INTO counters (uid, generation, ctr, updated, mac) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (uid, generation) DO NOTHING";
+
+static const char cas_sql[] =
+    "UPDATE counters SET ctr = $3, updated = $4, mac = $5 "
+    "WHERE uid = $1 AND generation = $2 AND ctr = $6";
+
+/* The tag row and its counter row at the generation asked for. */
 static const char accept_sql[] =
-    "INSERT INTO counters (uid, generation, ctr, updated) "
-    "SELECT uid, generation, CAST($3 AS BIGINT), CAST($4 AS BIGINT) "
-    "FROM tags "
-    "WHERE uid = $1 AND generation = $2 AND status = 'provisioned' "
-    "ON CONFLICT (uid, generation) DO UPDATE "
-    "SET ctr = excluded.ctr, updated = excluded.updated "
-    "WHERE counters.ctr < excluded.ctr";
+    "SELECT " KS_TAG_COLS ", counters.ctr, counters.mac FROM tags "
+    "LEFT JOIN counters ON counters.uid = tags.uid "
+    "AND counters.generation = $2 WHERE tags.uid = $1";
+#define ACC_CTR		(KS_TAG_MAC_COL + 1)
+#define ACC_MAC		(KS_TAG_MAC_COL + 2)
 
-static const char current_sql[] =
-    "SELECT 1 FROM tags WHERE uid = $1 AND generation = $2 "
-    "AND status = 'provisioned'";
+/* The one-statement accept while both rows are as last seen. */
+static const char fast_sql[] =
+    "UPDATE counters SET ctr = $3, updated = $4, mac = $5 "
+    "WHERE uid = $1 AND generation = $2 AND ctr = $6 AND mac = $7 "
+    "AND EXISTS (SELECT 1 FROM tags WHERE tags.uid = $1 "
+    "AND tags.generation = $2 AND tags.status = 'provisioned' "
+    "AND tags.revoked = 0 AND tags.mac = $8)";
+
+#define SEEN_SLOTS	16384	/* power of two; a miss costs one read */
+
+struct seen {
+	uint8_t		uid[NTAG424_KS_UID_LEN];
+	uint8_t		used;
+	uint32_t	generation;
+	int64_t		ctr;
+	char		cmac[KS_MAC_HEX];
+	char		tmac[KS_MAC_HEX];
+};
+
+static struct seen *
+seen_slot(ntag424_ks_t *ks, const uint8_t *uid, uint32_t generation)
+{
+	struct seen	*tab = ks->seen;
+	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
+
+	if (tab == NULL && (tab = ks->seen = calloc(SEEN_SLOTS,
+	    sizeof(*tab))) == NULL)
+		return NULL;
+	for (size_t i = 0; i < NTAG424_KS_UID_LEN; i++)
+		h = (h ^ uid[i]) * 1099511628211ULL;
+	h = (h ^ generation) * 1099511628211ULL;
+	return &tab[h & (SEEN_SLOTS - 1)];
+}
+
+/* What was seen of (uid, generation), or NULL. */
+static struct seen *
+seen_get(ntag424_ks_t *ks, const uint8_t *uid, uint32_t generation)
+{
+	struct seen *e = seen_slot(ks, uid, generation);
+
+	if (e == NULL || !e->used || e->generation != generation ||
+	    memcmp(e->uid, uid, NTAG424_KS_UID_LEN) != 0)
+		return NULL;
+	return e;
+}
+
+static void
+seen_put(ntag424_ks_t *ks, const uint8_t *uid, uint32_t generation,
+    int64_t ctr, const char *cmac, const char *tmac)
+{
+	struct seen *e = seen_slot(ks, uid, generation);
+
+	if (e == NULL)
+		return;
+	memcpy(e->uid, uid, NTAG424_KS_UID_LEN);
+	e->used = 1;
+	e->generation = generation;
+	e->ctr = ctr;
+	memcpy(e->cmac, cmac, KS_MAC_HEX);
+	memcpy(e->tmac, tmac, KS_MAC_HEX);
+}
+
+/* A rolled-back batch: what was written in it was never stored. */
+static void
+seen_clear(ntag424_ks_t *ks)
+{
+	if (ks->seen != NULL)
+		memset(ks->seen, 0, SEEN_SLOTS * sizeof(struct seen));
+}
+
+void
+ks_counter_seen_free(ntag424_ks_t *ks)
+{
+	free(ks->seen);
+	ks->seen = NULL;
+}
+
+struct cur {
+	int	found;
+	int64_t	ctr;
+};
+
+/* A counter row as read (mac may be NULL): 1 authentic, 0 not, < 0 error. */
+static int
+authentic(ntag424_ks_t *ks, const char *uidhex, uint32_t generation,
+    int64_t ctr, const char *mac)
+{
+	char	want[KS_MAC_HEX];
+	int	r;
+
+	if ((r = ks_counter_mac(ks, uidhex, generation, ctr, want)) !=
+	    NTAG424_OK)
+		return r;
+	if (ks_mac_equal(mac, want))
+		return 1;
+	ks_tampered(ks, uidhex, "read counter row");
+	return 0;
+}
 
 static int
-advance(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
-    uint32_t generation, uint32_t ctr, int *outcome)
+read_counter(ntag424_ks_t *ks, const char *uidhex, uint32_t generation,
+    struct cur *c, int *ok)
 {
-	char		uidhex[UID_HEX_LEN + 1];
+	struct db_param	 p[] = { P_TEXT(uidhex), P_INT(generation) };
+	db_res_t	*res = NULL;
+	int		 r;
+
+	memset(c, 0, sizeof(*c));
+	*ok = 1;
+	if ((r = ks_query(ks, "reading a read counter", read_sql, p, 2,
+	    &res)) != NTAG424_OK)
+		return r;
+	if ((r = ks_next(ks, "reading a read counter", res)) == 1) {
+		c->found = 1;
+		c->ctr = ks->be->col_int(res, 0);
+		r = authentic(ks, uidhex, generation, c->ctr,
+		    ks->be->col_text(res, 1));
+		*ok = r == 1;
+		r = r < 0 ? r : NTAG424_OK;
+	}
+	ks->be->res_free(res);
+	return r;
+}
+
+/*
+ * Write ctr with its MAC (into mac) where old was read; *changes 0: it
+ * moved on.
+ */
+static int
+store(ntag424_ks_t *ks, const char *uidhex, uint32_t generation,
+    int64_t ctr, const struct cur *old, int64_t *changes, char mac[KS_MAC_HEX])
+{
 	struct db_param	p[] = { P_TEXT(uidhex), P_INT(generation), P_INT(ctr),
-	    P_INT(time(NULL)) };
-	int64_t		changes = 0;
+	    P_INT(time(NULL)), P_TEXT(mac), P_INT(old->ctr) };
 	int		r;
 
-	ks_uid_hex(uid, uidhex);
-	if ((r = ks_exec(ks, "advancing a read counter", advance_sql, p, 4,
-	    &changes)) != NTAG424_OK)
+	*changes = 0;
+	if ((r = ks_counter_mac(ks, uidhex, generation, ctr, mac)) !=
+	    NTAG424_OK)
 		return r;
-	*outcome = changes == 1 ? NTAG424_KS_ADVANCED : NTAG424_KS_REPLAY;
-	return NTAG424_OK;
+	if (old->found)
+		return ks_exec(ks, "advancing a read counter", cas_sql, p, 6,
+		    changes);
+	return ks_exec(ks, "storing a read counter", insert_sql, p, 5, changes);
+}
+
+int
+ks_counter_create(ntag424_ks_t *ks, const char *uidhex, uint32_t generation)
+{
+	struct cur	none = { 0, 0 };
+	char		mac[KS_MAC_HEX];
+	int64_t		changes = 0;
+
+	return store(ks, uidhex, generation, NO_CTR, &none, &changes, mac);
+}
+
+static int
+kept_changing(ntag424_ks_t *ks, const char *uidhex)
+{
+	return ks_fail(ks, NTAG424_ERR_STORE, "the read counter of tag %s "
+	    "changed %d times while it was being advanced: nothing was "
+	    "accepted", uidhex, CAS_TRIES);
+}
+
+/* The counter row alone (no tag row): create it or raise it. */
+static int
+advance(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    uint32_t generation, uint32_t ctr, int *outcome, uint32_t *got)
+{
+	char		uidhex[UID_HEX_LEN + 1], mac[KS_MAC_HEX];
+	struct cur	c;
+	int64_t		changes = 0;
+	int		r, ok;
+
+	ks_uid_hex(uid, uidhex);
+	for (int i = 0; i < CAS_TRIES; i++) {
+		if ((r = read_counter(ks, uidhex, generation, &c, &ok)) !=
+		    NTAG424_OK)
+			return r;
+		if (!ok) {
+			*outcome = NTAG424_KS_TAMPERED;
+			return NTAG424_OK;
+		}
+		if (c.found && c.ctr >= (int64_t)ctr) {
+			*outcome = NTAG424_KS_REPLAY;
+			if (got != NULL)
+				*got = (uint32_t)c.ctr;
+			return NTAG424_OK;
+		}
+		if ((r = store(ks, uidhex, generation, ctr, &c, &changes,
+		    mac)) != NTAG424_OK)
+			return r;
+		if (changes == 1) {
+			*outcome = NTAG424_KS_ADVANCED;
+			return NTAG424_OK;
+		}
+	}
+	return kept_changing(ks, uidhex);
 }
 
 int
@@ -57,14 +251,28 @@ ntag424_ks_counter_advance(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], uint32_t generation, uint32_t ctr,
     int *outcome)
 {
+	int r;
+
 	*outcome = 0;
-	return advance(ks, uid, generation, ctr, outcome);
+	if ((r = ks_need_kek(ks)) != NTAG424_OK ||
+	    (r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
+		return r;
+	if ((r = advance(ks, uid, generation, ctr, outcome, NULL)) ==
+	    NTAG424_OK && *outcome == NTAG424_KS_TAMPERED)
+		r = NTAG424_ERR_STORE;	/* the message is set */
+	if (r != NTAG424_OK) {
+		ks_rollback(ks);
+		*outcome = 0;
+		return r;
+	}
+	return ks_commit(ks);
 }
 
 static int
 advance_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
 {
-	return advance(ks, a->uid, a->generation, a->ctr, &a->outcome);
+	return advance(ks, a->uid, a->generation, a->ctr, &a->outcome,
+	    &a->stored);
 }
 
 /*
@@ -78,9 +286,12 @@ run_batch(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
 	size_t	i;
 	int	r;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		v[i].outcome = 0;
-	if ((r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
+		v[i].stored = 0;
+	}
+	if ((r = ks_need_kek(ks)) != NTAG424_OK ||
+	    (r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
 		return r;
 	for (i = 0; i < n; i++)
 		if ((r = one(ks, &v[i])) != NTAG424_OK)
@@ -89,9 +300,11 @@ run_batch(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
 		r = ks_commit(ks);
 	else
 		ks_rollback(ks);
-	if (r != NTAG424_OK)
+	if (r != NTAG424_OK) {
+		seen_clear(ks);
 		for (i = 0; i < n; i++)
 			v[i].outcome = 0;
+	}
 	return r;
 }
 
@@ -102,44 +315,130 @@ ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
 	return run_batch(ks, v, n, advance_one);
 }
 
-/* Not advanced: a replay if the generation is current, else stale. */
+/*
+ * What the tag row under res's cursor says of a: 0 go on (c is its
+ * counter row), else the outcome (stale, revoked, tampered).
+ */
 static int
-why_not(ntag424_ks_t *ks, const char *uidhex, uint32_t generation,
-    int *outcome)
+judge(ntag424_ks_t *ks, db_res_t *res, const char *uidhex,
+    const struct ntag424_ks_advance *a, struct cur *c, char mac[KS_MAC_HEX])
 {
-	struct db_param	 p[] = { P_TEXT(uidhex), P_INT(generation) };
+	const struct db_backend	*be = ks->be;
+	const char		*status = be->col_text(res, 1);
+	const struct seen	*e;
+	int			 r;
+
+	if ((r = ks_tag_mac(ks, res, be->col_text(res, KS_TAG_DIGEST_COL),
+	    mac)) != NTAG424_OK)
+		return r;
+	if (!ks_mac_equal(be->col_text(res, KS_TAG_MAC_COL), mac)) {
+		ks_tampered(ks, uidhex, "tag row");
+		return NTAG424_KS_TAMPERED;
+	}
+	if (status == NULL || strcmp(status, "provisioned") != 0 ||
+	    be->col_int(res, 6) != (int64_t)a->generation)
+		return NTAG424_KS_STALE;
+	if (be->col_int(res, 10) != 0)
+		return NTAG424_KS_REVOKED;
+	c->found = 1;
+	c->ctr = be->col_int(res, ACC_CTR);
+	if (be->col_text(res, ACC_CTR) == NULL) {
+		ks_tampered(ks, uidhex, "read counter row (missing)");
+		return NTAG424_KS_TAMPERED;
+	}
+	r = authentic(ks, uidhex, a->generation, c->ctr,
+	    be->col_text(res, ACC_MAC));
+	if (r != 1)
+		return r < 0 ? r : NTAG424_KS_TAMPERED;
+	if ((e = seen_get(ks, a->uid, a->generation)) != NULL &&
+	    c->ctr < e->ctr) {
+		ks_tampered(ks, uidhex, "read counter row (put back to an "
+		    "older value)");
+		return NTAG424_KS_TAMPERED;
+	}
+	return 0;
+}
+
+/* One read of the tag and counter rows: 0 go on, > 0 outcome, < 0 error. */
+static int
+accept_read(ntag424_ks_t *ks, const char *uidhex,
+    const struct ntag424_ks_advance *a, struct cur *c, char tmac[KS_MAC_HEX])
+{
+	struct db_param	 p[] = { P_TEXT(uidhex), P_INT(a->generation) };
 	db_res_t	*res = NULL;
 	int		 r;
 
-	if ((r = ks_query(ks, "checking a tag's generation", current_sql, p, 2,
+	memset(c, 0, sizeof(*c));
+	if ((r = ks_query(ks, "reading a tag and its counter", accept_sql, p, 2,
 	    &res)) != NTAG424_OK)
 		return r;
-	r = ks_next(ks, "checking a tag's generation", res);
+	if ((r = ks_next(ks, "reading a tag and its counter", res)) == 1)
+		r = judge(ks, res, uidhex, a, c, tmac);
+	else if (r == 0)
+		r = NTAG424_KS_STALE;	/* no such tag (any more) */
 	ks->be->res_free(res);
-	if (r < 0)
+	return r;
+}
+
+/* The one-statement accept against what was seen: *changes 1 if it held. */
+static int
+accept_fast(ntag424_ks_t *ks, const char *uidhex,
+    const struct ntag424_ks_advance *a, struct seen *e, int64_t *changes)
+{
+	char		mac[KS_MAC_HEX];
+	struct db_param	p[] = { P_TEXT(uidhex), P_INT(a->generation),
+	    P_INT(a->ctr), P_INT(time(NULL)), P_TEXT(mac), P_INT(e->ctr),
+	    P_TEXT(e->cmac), P_TEXT(e->tmac) };
+	int		r;
+
+	*changes = 0;
+	if ((r = ks_counter_mac(ks, uidhex, a->generation, a->ctr, mac)) !=
+	    NTAG424_OK || (r = ks_exec(ks, "accepting a read counter",
+	    fast_sql, p, 8, changes)) != NTAG424_OK || *changes != 1)
 		return r;
-	*outcome = r == 1 ? NTAG424_KS_REPLAY : NTAG424_KS_STALE;
+	e->ctr = a->ctr;
+	memcpy(e->cmac, mac, sizeof(mac));
 	return NTAG424_OK;
 }
 
 static int
 accept_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
 {
-	char		uidhex[UID_HEX_LEN + 1];
-	struct db_param	p[] = { P_TEXT(uidhex), P_INT(a->generation),
-	    P_INT(a->ctr), P_INT(time(NULL)) };
-	int64_t		changes = 0;
-	int		r;
+	char		 uidhex[UID_HEX_LEN + 1], tmac[KS_MAC_HEX];
+	char		 cmac[KS_MAC_HEX];
+	struct seen	*e;
+	struct cur	 c;
+	int64_t		 changes = 0;
+	int		 r;
 
 	ks_uid_hex(a->uid, uidhex);
-	if ((r = ks_exec(ks, "accepting a read counter", accept_sql, p, 4,
-	    &changes)) != NTAG424_OK)
+	a->outcome = NTAG424_KS_ADVANCED;
+	if ((e = seen_get(ks, a->uid, a->generation)) != NULL &&
+	    (int64_t)a->ctr > e->ctr &&
+	    ((r = accept_fast(ks, uidhex, a, e, &changes)) != NTAG424_OK ||
+	    changes == 1))
 		return r;
-	if (changes == 1) {
-		a->outcome = NTAG424_KS_ADVANCED;
-		return NTAG424_OK;
+	for (int i = 0; i < CAS_TRIES; i++) {
+		if ((r = accept_read(ks, uidhex, a, &c, tmac)) < 0)
+			return r;
+		if (r > 0) {
+			a->outcome = r;
+			return NTAG424_OK;
+		}
+		if (c.ctr >= (int64_t)a->ctr) {
+			a->outcome = NTAG424_KS_REPLAY;
+			a->stored = (uint32_t)c.ctr;
+			return NTAG424_OK;
+		}
+		if ((r = store(ks, uidhex, a->generation, a->ctr, &c,
+		    &changes, cmac)) != NTAG424_OK)
+			return r;
+		if (changes == 1) {
+			seen_put(ks, a->uid, a->generation, a->ctr, cmac, tmac);
+			return NTAG424_OK;
+		}
 	}
-	return why_not(ks, uidhex, a->generation, &a->outcome);
+	return kept_changing(ks, uidhex);
 }
 
 int
@@ -153,22 +452,69 @@ int
 ntag424_ks_counter_get(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], uint32_t generation, uint32_t *ctr)
 {
-	char		 uidhex[UID_HEX_LEN + 1];
-	struct db_param	 p[] = { P_TEXT(uidhex), P_INT(generation) };
-	db_res_t	*res = NULL;
-	int		 r;
+	char		uidhex[UID_HEX_LEN + 1];
+	struct cur	c;
+	int		r, ok;
 
 	ks_uid_hex(uid, uidhex);
-	if ((r = ks_query(ks, "reading a read counter", "SELECT ctr FROM "
-	    "counters WHERE uid = $1 AND generation = $2", p, 2,
-	    &res)) != NTAG424_OK)
+	if ((r = ks_need_kek(ks)) != NTAG424_OK ||
+	    (r = read_counter(ks, uidhex, generation, &c, &ok)) != NTAG424_OK)
 		return r;
-	if ((r = ks_next(ks, "reading a read counter", res)) == 1) {
-		*ctr = (uint32_t)ks->be->col_int(res, 0);
-		r = NTAG424_OK;
-	} else if (r == 0)
-		r = ks_fail(ks, NTAG424_ERR_NOT_FOUND, "no read counter for tag "
-		    "%s generation %u", uidhex, (unsigned)generation);
+	if (!ok)
+		return NTAG424_ERR_STORE;	/* the message is set */
+	if (!c.found || c.ctr < 0)
+		return ks_fail(ks, NTAG424_ERR_NOT_FOUND, "no read counter for "
+		    "tag %s generation %u", uidhex, (unsigned)generation);
+	*ctr = (uint32_t)c.ctr;
+	return NTAG424_OK;
+}
+
+/* Backups: every accepted counter out (checked), and in only upwards. */
+int
+ks_counter_foreach(ntag424_ks_t *ks, int (*fn)(const uint8_t *uid,
+    uint32_t generation, uint32_t ctr, void *arg), void *arg)
+{
+	uint8_t		 uid[NTAG424_KS_UID_LEN];
+	const char	*uidhex;
+	db_res_t	*res = NULL;
+	uint32_t	 gen;
+	int64_t		 ctr;
+	int		 r;
+
+	if ((r = ks_query(ks, "listing read counters", "SELECT uid, generation, "
+	    "ctr, mac FROM counters ORDER BY uid, generation", NULL, 0, &res)) !=
+	    NTAG424_OK)
+		return r;
+	while ((r = ks_next(ks, "listing read counters", res)) == 1) {
+		uidhex = ks->be->col_text(res, 0);
+		gen = (uint32_t)ks->be->col_int(res, 1);
+		ctr = ks->be->col_int(res, 2);
+		if (ks_uid_parse(uidhex, uid) != 0) {
+			r = ks_fail(ks, NTAG424_ERR_STORE, "a read counter row "
+			    "in %s is damaged", ks->where);
+			break;
+		}
+		if ((r = authentic(ks, uidhex, gen, ctr,
+		    ks->be->col_text(res, 3))) != 1) {
+			r = r < 0 ? r : NTAG424_ERR_STORE;
+			break;
+		}
+		if (ctr >= 0 && (r = fn(uid, gen, (uint32_t)ctr, arg)) != 0)
+			break;
+	}
 	ks->be->res_free(res);
+	return r;
+}
+
+int
+ks_counter_raise(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    uint32_t generation, uint32_t ctr, int *raised)
+{
+	int outcome = 0, r;
+
+	r = advance(ks, uid, generation, ctr, &outcome, NULL);
+	if (r == NTAG424_OK && outcome == NTAG424_KS_TAMPERED)
+		r = NTAG424_ERR_STORE;
+	*raised = outcome == NTAG424_KS_ADVANCED;
 	return r;
 }

@@ -115,36 +115,54 @@ ntag424_ks_key_info(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
 	return NTAG424_OK;
 }
 
+/* The row of (keyno, slot) among a tag's checked key rows, or NULL. */
+static const struct ks_keyrow *
+find_row(const struct ks_keyrow *rows, size_t n, int keyno, int slot)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].keyno == keyno && rows[i].slot == slot)
+			return &rows[i];
+	return NULL;
+}
+
+/*
+ * The key rows are read with the tag's row and checked against its digest
+ * (rowauth.c), so a key row rolled back to an older sealed value of the
+ * same place is refused, not used.
+ */
 int
 ntag424_ks_key_get(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
     int keyno, int slot, uint8_t key[NTAG424_KS_KEY_LEN],
     struct ntag424_ks_keyinfo *info)
 {
-	struct ntag424_ks_keyinfo	i;
-	struct seal_aad			a;
-	char				uidhex[UID_HEX_LEN + 1];
-	struct row			row;
-	int				r;
+	struct ks_keyrow	 rows[KS_KEYROWS];
+	const struct ks_keyrow	*row;
+	struct seal_aad		 a;
+	char			 uidhex[UID_HEX_LEN + 1];
+	size_t			 n = 0;
+	int			 r;
 
 	wipe(key, NTAG424_KS_KEY_LEN);
 	if ((r = check_args(ks, keyno, slot)) != NTAG424_OK ||
-	    (r = ks_need_kek(ks)) != NTAG424_OK)
-		return r;
+	    (r = ks_tag_check(ks, uid, NULL, rows, &n)) != NTAG424_OK)
+		goto done;
 	ks_uid_hex(uid, uidhex);
-	if ((r = read_row(ks, uidhex, keyno, slot, &row)) != NTAG424_OK)
-		return r;
-	if (!row.found)
-		return not_found(ks, uidhex, keyno, slot);
+	if ((row = find_row(rows, n, keyno, slot)) == NULL) {
+		r = not_found(ks, uidhex, keyno, slot);
+		goto done;
+	}
 	aad_for(&a, uid, keyno, slot);
-	if ((r = ks_unseal(ks, &a, row.sealed, key, NTAG424_KS_KEY_LEN)) !=
+	if ((r = ks_unseal(ks, &a, row->sealed, key, NTAG424_KS_KEY_LEN)) !=
 	    NTAG424_OK)
-		return r;
-	i.version = row.version;
-	i.state = row.state;
-	i.updated = row.updated;
-	if (info != NULL)
-		*info = i;
-	return NTAG424_OK;
+		goto done;
+	if (info != NULL) {
+		info->version = (uint8_t)row->version;
+		info->state = state_parse(row->state);
+		info->updated = row->updated;
+	}
+done:
+	wipe(rows, sizeof(rows));
+	return r;
 }
 
 static int
@@ -163,80 +181,104 @@ put_row(ntag424_ks_t *ks, const char *uidhex, int keyno, int slot,
 	    "sealed = excluded.sealed, updated = excluded.updated", p, 7, NULL);
 }
 
+/* What a change to a tag's keys needs besides the UID. */
+struct op {
+	int		 keyno;
+	const uint8_t	*key;
+	uint8_t		 version;
+};
+
+typedef int (*op_fn)(ntag424_ks_t *, const uint8_t *, const char *,
+    const struct op *);
+
+/*
+ * Every change to a tag's keys, in one write transaction between a check
+ * of the tag's rows and a new MAC over them (rowauth.c).
+ */
 static int
-tag_exists(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN])
-{
-	struct ntag424_ks_tag t;
-
-	return ntag424_ks_tag_get(ks, uid, &t);
-}
-
-static int
-intend_locked(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
-    const char *uidhex, int keyno, const uint8_t key[NTAG424_KS_KEY_LEN],
-    uint8_t version)
-{
-	char		sealed[SEAL_HEX_MAX];
-	struct seal_aad	a;
-	struct row	row;
-	int		r;
-
-	if ((r = tag_exists(ks, uid)) != NTAG424_OK ||
-	    (r = read_row(ks, uidhex, keyno, NTAG424_KS_PENDING_SLOT,
-	    &row)) != NTAG424_OK)
-		return r;
-	if (row.found && row.state == NTAG424_KS_MAYBE)
-		return ks_fail(ks, NTAG424_ERR_STATE, "pending key %d of tag %s "
-		    "was sent and may be on the tag: settle it (applied or "
-		    "abandoned) before recording another", keyno, uidhex);
-	aad_for(&a, uid, keyno, NTAG424_KS_PENDING_SLOT);
-	if ((r = ks_seal(ks, &a, key, NTAG424_KS_KEY_LEN, sealed)) !=
-	    NTAG424_OK)
-		return r;
-	return put_row(ks, uidhex, keyno, NTAG424_KS_PENDING_SLOT, version,
-	    "intent", sealed);
-}
-
-int
-ntag424_ks_key_intend(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
-    int keyno, const uint8_t key[NTAG424_KS_KEY_LEN], uint8_t version)
+locked(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    const struct op *o, op_fn fn)
 {
 	char	uidhex[UID_HEX_LEN + 1];
 	int	r;
 
-	if ((r = check_args(ks, keyno, NTAG424_KS_PENDING_SLOT)) !=
-	    NTAG424_OK || (r = ks_need_kek(ks)) != NTAG424_OK)
-		return r;
 	ks_uid_hex(uid, uidhex);
-	if ((r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
+	if ((r = ks_need_kek(ks)) != NTAG424_OK ||
+	    (r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
 		return r;
-	if ((r = intend_locked(ks, uid, uidhex, keyno, key, version)) !=
-	    NTAG424_OK) {
+	if ((r = ks_tag_check(ks, uid, NULL, NULL, NULL)) != NTAG424_OK ||
+	    (r = fn(ks, uid, uidhex, o)) != NTAG424_OK ||
+	    (r = ks_tag_reseal(ks, uidhex)) != NTAG424_OK) {
 		ks_rollback(ks);
 		return r;
 	}
 	return ks_commit(ks);
 }
 
-int
-ntag424_ks_key_mark_sent(ntag424_ks_t *ks,
-    const uint8_t uid[NTAG424_KS_UID_LEN], int keyno)
+static int
+intend_locked(ntag424_ks_t *ks, const uint8_t *uid, const char *uidhex,
+    const struct op *o)
 {
-	char		uidhex[UID_HEX_LEN + 1];
-	struct db_param	p[] = { P_TEXT(uidhex), P_INT(keyno),
-	    P_INT(time(NULL)) };
-	int64_t		changes = 0;
+	char		sealed[SEAL_HEX_MAX];
+	struct seal_aad	a;
+	struct row	row;
+	int		r;
+
+	if ((r = read_row(ks, uidhex, o->keyno, NTAG424_KS_PENDING_SLOT,
+	    &row)) != NTAG424_OK)
+		return r;
+	if (row.found && row.state == NTAG424_KS_MAYBE)
+		return ks_fail(ks, NTAG424_ERR_STATE, "pending key %d of tag %s "
+		    "was sent and may be on the tag: settle it (applied or "
+		    "abandoned) before recording another", o->keyno, uidhex);
+	aad_for(&a, uid, o->keyno, NTAG424_KS_PENDING_SLOT);
+	if ((r = ks_seal(ks, &a, o->key, NTAG424_KS_KEY_LEN, sealed)) !=
+	    NTAG424_OK)
+		return r;
+	return put_row(ks, uidhex, o->keyno, NTAG424_KS_PENDING_SLOT,
+	    o->version, "intent", sealed);
+}
+
+int
+ntag424_ks_key_intend(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    int keyno, const uint8_t key[NTAG424_KS_KEY_LEN], uint8_t version)
+{
+	struct op	o = { keyno, key, version };
 	int		r;
 
 	if ((r = check_args(ks, keyno, NTAG424_KS_PENDING_SLOT)) != NTAG424_OK)
 		return r;
-	ks_uid_hex(uid, uidhex);
+	return locked(ks, uid, &o, intend_locked);
+}
+
+static int
+sent_locked(ntag424_ks_t *ks, const uint8_t *uid, const char *uidhex,
+    const struct op *o)
+{
+	struct db_param	p[] = { P_TEXT(uidhex), P_INT(o->keyno),
+	    P_INT(time(NULL)) };
+	int64_t		changes = 0;
+	int		r;
+
+	(void)uid;
 	if ((r = ks_exec(ks, "marking a key as sent", "UPDATE tag_keys SET "
 	    "state = 'maybe', updated = $3 WHERE uid = $1 AND keyno = $2 AND "
 	    "slot = 'pending'", p, 3, &changes)) != NTAG424_OK)
 		return r;
 	return changes == 1 ? NTAG424_OK :
-	    not_found(ks, uidhex, keyno, NTAG424_KS_PENDING_SLOT);
+	    not_found(ks, uidhex, o->keyno, NTAG424_KS_PENDING_SLOT);
+}
+
+int
+ntag424_ks_key_mark_sent(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN], int keyno)
+{
+	struct op	o = { keyno, NULL, 0 };
+	int		r;
+
+	if ((r = check_args(ks, keyno, NTAG424_KS_PENDING_SLOT)) != NTAG424_OK)
+		return r;
+	return locked(ks, uid, &o, sent_locked);
 }
 
 static int
@@ -256,8 +298,8 @@ delete_pending(ntag424_ks_t *ks, const char *uidhex, int keyno)
 
 /* Re-seal pending as current (the AAD names the slot), drop pending. */
 static int
-apply_locked(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
-    const char *uidhex, int keyno)
+apply_locked(ntag424_ks_t *ks, const uint8_t *uid, const char *uidhex,
+    const struct op *o)
 {
 	uint8_t		key[NTAG424_KS_KEY_LEN];
 	char		sealed[SEAL_HEX_MAX];
@@ -265,20 +307,20 @@ apply_locked(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
 	struct row	row;
 	int		r;
 
-	if ((r = read_row(ks, uidhex, keyno, NTAG424_KS_PENDING_SLOT,
+	if ((r = read_row(ks, uidhex, o->keyno, NTAG424_KS_PENDING_SLOT,
 	    &row)) != NTAG424_OK)
 		return r;
 	if (!row.found)
-		return not_found(ks, uidhex, keyno, NTAG424_KS_PENDING_SLOT);
-	aad_for(&a, uid, keyno, NTAG424_KS_PENDING_SLOT);
+		return not_found(ks, uidhex, o->keyno, NTAG424_KS_PENDING_SLOT);
+	aad_for(&a, uid, o->keyno, NTAG424_KS_PENDING_SLOT);
 	if ((r = ks_unseal(ks, &a, row.sealed, key, sizeof(key))) != NTAG424_OK)
 		goto done;
-	aad_for(&a, uid, keyno, NTAG424_KS_CURRENT);
+	aad_for(&a, uid, o->keyno, NTAG424_KS_CURRENT);
 	if ((r = ks_seal(ks, &a, key, sizeof(key), sealed)) != NTAG424_OK ||
-	    (r = put_row(ks, uidhex, keyno, NTAG424_KS_CURRENT, row.version,
+	    (r = put_row(ks, uidhex, o->keyno, NTAG424_KS_CURRENT, row.version,
 	    "applied", sealed)) != NTAG424_OK)
 		goto done;
-	r = delete_pending(ks, uidhex, keyno);
+	r = delete_pending(ks, uidhex, o->keyno);
 done:
 	wipe(key, sizeof(key));
 	return r;
@@ -288,33 +330,32 @@ int
 ntag424_ks_key_applied(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], int keyno)
 {
-	char	uidhex[UID_HEX_LEN + 1];
-	int	r;
+	struct op	o = { keyno, NULL, 0 };
+	int		r;
 
-	if ((r = check_args(ks, keyno, NTAG424_KS_PENDING_SLOT)) !=
-	    NTAG424_OK || (r = ks_need_kek(ks)) != NTAG424_OK)
+	if ((r = check_args(ks, keyno, NTAG424_KS_PENDING_SLOT)) != NTAG424_OK)
 		return r;
-	ks_uid_hex(uid, uidhex);
-	if ((r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
-		return r;
-	if ((r = apply_locked(ks, uid, uidhex, keyno)) != NTAG424_OK) {
-		ks_rollback(ks);
-		return r;
-	}
-	return ks_commit(ks);
+	return locked(ks, uid, &o, apply_locked);
+}
+
+static int
+abandon_locked(ntag424_ks_t *ks, const uint8_t *uid, const char *uidhex,
+    const struct op *o)
+{
+	(void)uid;
+	return delete_pending(ks, uidhex, o->keyno);
 }
 
 int
 ntag424_ks_key_abandon(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], int keyno)
 {
-	char	uidhex[UID_HEX_LEN + 1];
-	int	r;
+	struct op	o = { keyno, NULL, 0 };
+	int		r;
 
 	if ((r = check_args(ks, keyno, NTAG424_KS_PENDING_SLOT)) != NTAG424_OK)
 		return r;
-	ks_uid_hex(uid, uidhex);
-	return delete_pending(ks, uidhex, keyno);
+	return locked(ks, uid, &o, abandon_locked);
 }
 
 static const char *
@@ -370,7 +411,8 @@ ks_key_import(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
 	    (r = ks_need_kek(ks)) != NTAG424_OK)
 		return r;
 	ks_uid_hex(uid, uidhex);
-	if ((r = read_row(ks, uidhex, keyno, slot, &row)) != NTAG424_OK)
+	if ((r = ks_tag_check(ks, uid, NULL, NULL, NULL)) != NTAG424_OK ||
+	    (r = read_row(ks, uidhex, keyno, slot, &row)) != NTAG424_OK)
 		return r;
 	if (row.found)
 		return compare(ks, uid, uidhex, keyno, slot, &row, version, key);
@@ -379,7 +421,8 @@ ks_key_import(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
 		return r;
 	if ((r = put_row(ks, uidhex, keyno, slot, version,
 	    slot == NTAG424_KS_CURRENT ? "applied" : state_name(state),
-	    sealed)) == NTAG424_OK)
-		*added = 1;
-	return r;
+	    sealed)) != NTAG424_OK)
+		return r;
+	*added = 1;
+	return ks_tag_reseal(ks, uidhex);
 }

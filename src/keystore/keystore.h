@@ -52,6 +52,13 @@
  * pending key never reached the tag. A resume reads both slots. A tag with
  * no current key row has its factory key (all zero, version 0).
  *
+ * Row authentication (schema 3, docs/keystore.md). Each tags row and each
+ * counters row carries an HMAC-SHA256 under a key derived from the KEK; a
+ * tag's key rows are bound to its row by a digest. A handle with the KEK
+ * checks them on every read (a row changed by hand: NTAG424_ERR_STORE, the
+ * sentence naming the tag) and MACs every row it writes; without the KEK,
+ * metadata is read unchecked and tags, keys and counters cannot be written.
+ *
  * Handles are not thread-safe; use one per thread or process.
  */
 #ifndef PROVISIO_KEYSTORE_H
@@ -69,7 +76,8 @@
 #define NTAG424_KS_RUN_ID_LEN	32	/* hex characters */
 #define NTAG424_KS_STEP_MAX	32
 #define NTAG424_KS_MSG_MAX	512
-#define NTAG424_KS_SCHEMA	2	/* schema version this code writes */
+#define NTAG424_KS_REASON_MAX	128	/* why a tag was revoked */
+#define NTAG424_KS_SCHEMA	3	/* schema version this code writes */
 
 typedef struct ntag424_ks ntag424_ks_t;
 
@@ -113,6 +121,8 @@ enum ntag424_ks_ctr_outcome {
 	NTAG424_KS_ADVANCED = 1,	/* new counter stored */
 	NTAG424_KS_REPLAY,		/* counter not above the stored one */
 	NTAG424_KS_STALE,		/* generation not the tag's current */
+	NTAG424_KS_REVOKED,		/* the tag is revoked: not stored */
+	NTAG424_KS_TAMPERED,		/* a row does not authenticate */
 };
 
 struct ntag424_ks_tag {
@@ -129,6 +139,8 @@ struct ntag424_ks_tag {
 	unsigned	current_mask;		/* bit k: current key k stored */
 	unsigned	pending_mask;		/* bit k: pending key k stored */
 	uint8_t		key_version[NTAG424_KS_NKEYS];	/* current, 0 if none */
+	int64_t		revoked;		/* Unix seconds, 0 if not */
+	char		revoke_reason[NTAG424_KS_REASON_MAX + 1];
 };
 
 struct ntag424_ks_keyinfo {
@@ -153,6 +165,7 @@ struct ntag424_ks_advance {
 	uint32_t	generation;
 	uint32_t	ctr;
 	int		outcome;		/* set: enum ntag424_ks_ctr_outcome */
+	uint32_t	stored;			/* set on REPLAY: the stored ctr */
 };
 
 struct ntag424_ks_import_stats {
@@ -161,6 +174,7 @@ struct ntag424_ks_import_stats {
 	size_t		keys_same;		/* already there, identical */
 	size_t		masters_added;
 	size_t		cohorts_added;
+	size_t		counters_raised;	/* added or raised */
 };
 
 /* store.c */
@@ -219,11 +233,40 @@ int ntag424_ks_tag_set_plan(ntag424_ks_t *ks,
 int ntag424_ks_tag_set_status(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], int status);
 /*
+ * Revoke a tag (a lost or stolen one): the verifier then answers its
+ * genuine taps "revoked" and stores no counter for them. reason may be
+ * NULL or empty, at most NTAG424_KS_REASON_MAX printable characters; it
+ * stays in the keystore and is never shown to whoever tapped. Revoking a
+ * revoked tag replaces the reason. NTAG424_ERR_NOT_FOUND for an unknown
+ * tag (nothing stored).
+ */
+int ntag424_ks_tag_revoke(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN], const char *reason);
+/* Undo a revocation; NTAG424_ERR_STATE if the tag is not revoked. */
+int ntag424_ks_tag_unrevoke(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN]);
+/*
  * Call fn for every tag in UID order; fn returns 0 to go on, anything else
  * stops the walk and is returned. fn must not call the keystore.
  */
 int ntag424_ks_tag_foreach(ntag424_ks_t *ks,
     int (*fn)(const struct ntag424_ks_tag *, void *), void *arg);
+/*
+ * Call fn with the UID of every tag of status (enum ntag424_ks_status), in
+ * UID order, as tag_foreach stops on fn's non-zero return. Only the UID is
+ * read and nothing is authenticated: whoever reads the tag's row or keys
+ * next is checked then, so one damaged row does not stop a walk.
+ */
+int ntag424_ks_uid_foreach(ntag424_ks_t *ks, int status,
+    int (*fn)(const uint8_t *uid, void *arg), void *arg);
+/*
+ * Call fn once for every distinct template of a provisioned tag, in text
+ * order (one query; the verifier's start does not walk the tags). fn
+ * returns 0 to go on, anything else stops and is returned; fn must not
+ * call the keystore.
+ */
+int ntag424_ks_template_foreach(ntag424_ks_t *ks,
+    int (*fn)(const char *tmpl, void *), void *arg);
 
 /* keys.c: tag keys (needs the KEK) */
 /*
@@ -303,32 +346,44 @@ int ntag424_ks_diversify(const uint8_t master[NTAG424_KS_KEY_LEN],
     const uint8_t uid[NTAG424_KS_UID_LEN], int keyno, uint8_t key_version,
     uint8_t key[NTAG424_KS_KEY_LEN]);
 
-/* counters.c: the verifier's last accepted SDMReadCtr per (UID, generation) */
+/*
+ * counters.c: the verifier's last accepted SDMReadCtr per (UID, generation).
+ * Each needs the KEK: every counter row carries a MAC (see the top).
+ */
 /*
  * Store ctr if it is above the stored one (or none is stored), atomically
  * even against other processes and servers: *outcome = ADVANCED or REPLAY.
- * Durable when it returns (SQLite synchronous=FULL; PostgreSQL commit).
+ * Durable when it returns (SQLite synchronous=FULL; PostgreSQL commit). A
+ * counter row that does not authenticate is NTAG424_ERR_STORE.
  */
 int ntag424_ks_counter_advance(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], uint32_t generation, uint32_t ctr,
     int *outcome);
 /*
  * Group commit: the n advances in order in one transaction, each one's
- * outcome in v[i].outcome. On failure nothing is stored and every outcome
- * is 0.
+ * outcome in v[i].outcome (NTAG424_KS_TAMPERED: its counter row does not
+ * authenticate, nothing stored for it; ntag424_ks_errmsg() names the last
+ * such tag). On failure nothing is stored and every outcome is 0.
  */
 int ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
     struct ntag424_ks_advance *v, size_t n);
 /*
  * The verifier's group commit: as ntag424_ks_counter_advance_batch, but an
  * advance is stored only while v[i].generation is the generation of a tag
- * whose status is provisioned, checked in the same statement; otherwise
- * v[i].outcome = NTAG424_KS_STALE (the tag was re-provisioned, reset or is
- * unknown), so a URL of an earlier provisioning never becomes valid again.
+ * whose status is provisioned and that is not revoked, checked with the
+ * tag row's MAC in the same transaction; otherwise v[i].outcome =
+ * NTAG424_KS_REVOKED (the tag is revoked; nothing stored),
+ * NTAG424_KS_STALE (the tag was re-provisioned, reset or is unknown), so a
+ * URL of an earlier provisioning never becomes valid again, or
+ * NTAG424_KS_TAMPERED (the tag row or its counter row does not
+ * authenticate, or the counter row is missing or went down since this
+ * handle last wrote it). On REPLAY v[i].stored is the counter already
+ * stored: equal to v[i].ctr for this very URL, above it when a later tap
+ * was accepted.
  */
 int ntag424_ks_counter_accept_batch(ntag424_ks_t *ks,
     struct ntag424_ks_advance *v, size_t n);
-/* The stored counter; NTAG424_ERR_NOT_FOUND if none. */
+/* The stored counter (checked); NTAG424_ERR_NOT_FOUND if none. */
 int ntag424_ks_counter_get(ntag424_ks_t *ks,
     const uint8_t uid[NTAG424_KS_UID_LEN], uint32_t generation, uint32_t *ctr);
 
@@ -362,9 +417,9 @@ const char *ntag424_ks_kek_file(const ntag424_ks_t *ks);
 
 /* backup.c */
 /*
- * Write every tag, tag key, master and cohort key (not the journal, not
- * the counters) to path (created 0600, replaced atomically), encrypted with
- * AES-256-GCM under PBKDF2-HMAC-SHA256(secret, salt) where secret is the
+ * Write every tag (with its revocation), tag key, master and cohort key
+ * and the verifier's read counters (not the journal) to path (created
+ * 0600, replaced atomically), encrypted with AES-256-GCM under PBKDF2-HMAC-SHA256(secret, salt) where secret is the
  * content of passphrase_file, or the keystore's KEK if passphrase_file is
  * NULL. *ntags = tags written (may be NULL).
  */
@@ -373,7 +428,10 @@ int ntag424_ks_export(ntag424_ks_t *ks, const char *path,
 /*
  * Merge a backup in one transaction: records missing here are added,
  * identical ones skipped; a key that differs from the one stored here is
- * NTAG424_ERR_STATE and nothing is imported. st may be NULL.
+ * NTAG424_ERR_STATE and nothing is imported. A read counter is raised to
+ * the backup's, never lowered (the higher of the two wins), so a restore
+ * cannot make a used URL valid again. A revocation in the backup is kept
+ * (a tag revoked here stays revoked). st may be NULL.
  */
 int ntag424_ks_import(ntag424_ks_t *ks, const char *path,
     const char *passphrase_file, struct ntag424_ks_import_stats *st);

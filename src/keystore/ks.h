@@ -23,6 +23,9 @@ struct ntag424_ks {
 	int			 db_created;		/* SQLite file, by open */
 	char			 kek_kept[PATH_MAX];	/* by rotate */
 	char			 msg[NTAG424_KS_MSG_MAX];
+	void			*mac;		/* rowauth.c: EVP_MAC_CTX */
+	void			*seen;		/* counters.c: rows last checked */
+	uint8_t			 mac_kek[NTAG424_KS_KEK_LEN];	/* its KEK */
 };
 
 /* seal.c */
@@ -120,6 +123,18 @@ int ks_kek_check_seal(const uint8_t kek[NTAG424_KS_KEK_LEN],
  * different key with NTAG424_ERR_STATE.
  */
 int ks_tag_import(ntag424_ks_t *ks, const struct ntag424_ks_tag *t, int *added);
+/* Mark a tag revoked unless it is already (NTAG424_ERR_MALFORMED if bad). */
+int ks_tag_import_revoked(ntag424_ks_t *ks,
+    const uint8_t uid[NTAG424_KS_UID_LEN], int64_t revoked,
+    const char *reason);
+/*
+ * counters.c: call fn for every stored read counter (backups); raise one
+ * to ctr unless it is already at or above it (*raised = 1 if changed).
+ */
+int ks_counter_foreach(ntag424_ks_t *ks, int (*fn)(const uint8_t *uid,
+    uint32_t generation, uint32_t ctr, void *arg), void *arg);
+int ks_counter_raise(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    uint32_t generation, uint32_t ctr, int *raised);
 int ks_key_import(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
     int keyno, int slot, int state, uint8_t version,
     const uint8_t key[NTAG424_KS_KEY_LEN], int *added);
@@ -145,5 +160,66 @@ int ks_seal(ntag424_ks_t *ks, const struct seal_aad *a, const uint8_t *pt,
     size_t n, char hex[SEAL_HEX_MAX]);
 int ks_unseal(ntag424_ks_t *ks, const struct seal_aad *a, const char *hex,
     uint8_t *pt, size_t n);
+
+/*
+ * rowauth.c: row MACs (see there). A tags row is read with KS_TAG_COLS:
+ * KS_TAG_DATA_COLS data columns, then keys_digest, then mac.
+ */
+#define KS_TAG_COLS	"tags.uid, tags.status, tags.name, tags.template, " \
+    "tags.key_source, tags.master_version, tags.generation, tags.created, " \
+    "tags.updated, tags.provisioned, tags.revoked, tags.revoke_reason, " \
+    "tags.keys_digest, tags.mac"
+#define KS_TAG_DATA_COLS	12
+#define KS_TAG_DIGEST_COL	12
+#define KS_TAG_MAC_COL		13
+#define KS_MAC_HEX		65	/* 64 hex characters and NUL */
+#define KS_KEYROWS		(2 * NTAG424_KS_NKEYS)
+
+struct ks_keyrow {
+	int	keyno;
+	int	slot;			/* enum ntag424_ks_slot */
+	int64_t	version;
+	char	state[16];
+	char	sealed[SEAL_HEX_MAX];
+	int64_t	updated;
+};
+
+/* The MAC of the tags row under res's cursor, with digest as keys_digest. */
+int ks_tag_mac(ntag424_ks_t *ks, db_res_t *res, const char *digest,
+    char hex[KS_MAC_HEX]);
+int ks_counter_mac(ntag424_ks_t *ks, const char *uidhex, int64_t generation,
+    int64_t ctr, char hex[KS_MAC_HEX]);
+/* 1 if stored (may be NULL) is computed, in constant time. */
+int ks_mac_equal(const char *stored, const char computed[KS_MAC_HEX]);
+/* NTAG424_ERR_STORE with the sentence naming the tag and what failed. */
+int ks_tampered(ntag424_ks_t *ks, const char *uidhex, const char *what);
+/*
+ * The digest of uidhex's key rows; rows (KS_KEYROWS, may be NULL) and
+ * *nrows get the rows it was computed over.
+ */
+int ks_keys_digest(ntag424_ks_t *ks, const char *uidhex, char hex[KS_MAC_HEX],
+    struct ks_keyrow *rows, size_t *nrows);
+void ks_rowauth_close(ntag424_ks_t *ks);
+/*
+ * After a KEK is loaded: authenticate the rows of a keystore from before
+ * schema 3 (once; see docs/keystore.md), else check the marker saying so.
+ */
+int ks_rows_authenticate(ntag424_ks_t *ks);
+/* rotate: check every row MAC under the KEK in use, MAC again under new. */
+int ks_rows_rekey(ntag424_ks_t *ks, const uint8_t newkek[NTAG424_KS_KEK_LEN]);
+
+/*
+ * tags.c: a tag's row and key rows, checked (KEK needed; NOT_FOUND if no
+ * such tag); and, after a change, its key digest and MAC computed again.
+ * Call both in the transaction that changes the tag or its keys.
+ */
+int ks_tag_check(ntag424_ks_t *ks, const uint8_t uid[NTAG424_KS_UID_LEN],
+    struct ntag424_ks_tag *t, struct ks_keyrow *rows, size_t *nrows);
+int ks_tag_reseal(ntag424_ks_t *ks, const char *uidhex);
+/* counters.c: free the memory of rows checked (ks_rowauth_close). */
+void ks_counter_seen_free(ntag424_ks_t *ks);
+/* counters.c: the empty counter row (ctr -1) of a newly provisioned tag. */
+int ks_counter_create(ntag424_ks_t *ks, const char *uidhex,
+    uint32_t generation);
 
 #endif

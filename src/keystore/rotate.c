@@ -191,6 +191,9 @@ rotate_locked(ntag424_ks_t *ks, const uint8_t newkek[NTAG424_KS_KEK_LEN])
 	for (size_t i = 0; i < rs.n; i++)
 		if ((r = reseal(ks, &rs.v[i], newkek)) != NTAG424_OK)
 			goto done;
+	/* Row MACs: checked under the old KEK, made again under the new. */
+	if ((r = ks_rows_rekey(ks, newkek)) != NTAG424_OK)
+		goto done;
 	if ((r = ks_kek_check_seal(newkek, check)) != NTAG424_OK) {
 		r = ks_fail(ks, r, "cannot seal the new KEK check value");
 		goto done;

@@ -69,12 +69,31 @@ static const char *const v2[] = {
 	NULL,
 };
 
+/*
+ * Version 3: revoked tags, and row MACs (rowauth.c). Rows of an older
+ * keystore get their MACs the first time it is opened with the KEK; then
+ * row_auth holds an authenticated marker and a row without MAC is refused.
+ */
+static const char *const v3[] = {
+	"ALTER TABLE tags ADD COLUMN revoked BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE tags ADD COLUMN revoke_reason TEXT",
+	"ALTER TABLE tags ADD COLUMN keys_digest TEXT",
+	"ALTER TABLE tags ADD COLUMN mac TEXT",
+	"ALTER TABLE counters ADD COLUMN mac TEXT",
+	"CREATE TABLE row_auth ("
+	" id BIGINT PRIMARY KEY CHECK (id = 1),"
+	" mac TEXT NOT NULL,"
+	" created BIGINT NOT NULL)",
+	NULL,
+};
+
 static const struct {
 	int			 version;
 	const char *const	*sql;
 } migrations[] = {
 	{ 1, v1 },
 	{ 2, v2 },
+	{ 3, v3 },
 };
 
 static int

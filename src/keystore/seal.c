@@ -179,5 +179,6 @@ ks_unseal(ntag424_ks_t *ks, const struct seal_aad *a, const char *hex,
 	    "from another place (%s); restore it from a backup",
 	    purpose_name(a->purpose), uid, a->keyno, (unsigned)a->version,
 	    a->name != NULL ? ", " : "", a->name != NULL ? a->name : "",
-	    ntag424_strerror(r));
+	    r == NTAG424_ERR_INTEGRITY ? "its AES-GCM tag does not verify "
+	    "under the KEK" : ntag424_strerror(r));
 }

@@ -32,6 +32,7 @@ ks_close(ntag424_ks_t *ks)
 	ks->be = NULL;
 	wipe(ks->kek, sizeof(ks->kek));
 	ks->has_kek = 0;
+	ks_rowauth_close(ks);
 }
 
 void
@@ -221,8 +222,8 @@ ks_exec_raw(ntag424_ks_t *ks, const char *sql)
 	return ks_exec(ks, "running a statement", sql, NULL, 0, NULL);
 }
 
-static const char lock_sql[] = "LOCK TABLE kek_check, tag_keys, master_keys, "
-    "cohort_keys IN EXCLUSIVE MODE";
+static const char lock_sql[] = "LOCK TABLE kek_check, tags, tag_keys, "
+    "master_keys, cohort_keys, counters IN EXCLUSIVE MODE";
 
 int
 ks_begin(ntag424_ks_t *ks, enum db_tx mode)
@@ -411,6 +412,8 @@ ks_open_version(ntag424_ks_t *ks, const struct ntag424_ks_opts *o, int version)
 		goto fail;
 	if ((o->flags & NTAG424_KS_NO_KEK) == 0 &&
 	    (r = ks_kek_setup(ks, o->kek_file, 1)) != NTAG424_OK)
+		goto fail;
+	if (version >= 3 && (r = ks_rows_authenticate(ks)) != NTAG424_OK)
 		goto fail;
 	return NTAG424_OK;
 fail:

@@ -588,3 +588,27 @@ mastr_token_serve(mastr_token_t *t, int fd, volatile sig_atomic_t *stop,
 	log_event(t, "final");
 	return r;
 }
+
+int
+mastr_token_attach(mastr_token_t *t, int fd)
+{
+	return start_session(t, fd);
+}
+
+int
+mastr_token_step(mastr_token_t *t, uint64_t now)
+{
+	mastr_msg_t	msg;
+	int		r;
+
+	if ((r = tick(t, now)) != MASTR_OK && !tx_dropped(t, r))
+		return r;
+	r = mastr_chan_recv(t->ch, 0, &msg);
+	if (r == MASTR_ERR_TIMEOUT)
+		r = MASTR_OK;
+	else if (r != MASTR_ERR_CLOSED && r != MASTR_ERR_IO &&
+	    (r = handle_rx(t, r, &msg)) != MASTR_OK && tx_dropped(t, r))
+		r = MASTR_OK;
+	wipe(&msg, sizeof(msg));
+	return r;
+}

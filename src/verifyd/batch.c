@@ -4,12 +4,15 @@
  * is queued, up to batch_max, runs them in one transaction
  * (ntag424_ks_counter_accept_batch) and only then hands back the outcomes:
  * a `valid` verdict is never given before its counter is durable, and one
- * fsync serves every request that arrived while the previous one ran.
+ * fsync serves every request that arrived while the previous one ran. The
+ * store is opened with the KEK: every counter and tag row it reads is
+ * checked against its MAC, and every counter it writes gets one.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "common/log.h"
 #include "verifyd/verifyd.h"
 
@@ -26,10 +29,12 @@ struct vd_batch {
 	struct vd_advance	**reqs;
 	bool			 accept;	/* counters in the keystore */
 	bool			 broken;	/* reopen before the next commit */
+	ntag424_ks_t		*next_ks;	/* SIGHUP: use from the next commit */
 	const struct vd_config	*conf;
 };
 
-static int open_store(vd_batch_t *, const struct vd_config *, char *, size_t);
+static int open_store(ntag424_ks_t **, const struct vd_config *, char *,
+    size_t);
 
 /* Take up to max queued requests (lock held). */
 static size_t
@@ -55,12 +60,41 @@ reopen(vd_batch_t *b)
 	char err[VD_REASON_MAX];
 
 	ntag424_ks_free(&b->ks);
-	if (open_store(b, b->conf, err, sizeof(err)) != NTAG424_OK) {
+	if (open_store(&b->ks, b->conf, err, sizeof(err)) != NTAG424_OK) {
 		log_msg(PLOG_ERROR, "%s", err);
 		return NTAG424_ERR_STORE;
 	}
 	b->broken = false;
 	return NTAG424_OK;
+}
+
+/*
+ * A row that does not authenticate: say which. The handle is kept: it
+ * remembers the counters it wrote, which is how a counter row put back to
+ * an older authentic value is caught again on the next try.
+ */
+static void
+tampered(const struct ntag424_ks_advance *v)
+{
+	char uid[2 * NTAG424_KS_UID_LEN + 1];
+
+	hex_encode(v->uid, NTAG424_KS_UID_LEN, uid);
+	log_msg(PLOG_ERROR, "counter store: tag %s: its keystore rows do not "
+	    "authenticate under the key-encryption key (changed outside "
+	    "provisio?); its tap was refused", uid);
+	vd_metrics_store_error();
+}
+
+/* A handle opened on SIGHUP (new KEK) replaces the old one (lock held). */
+static void
+swap_handle(vd_batch_t *b)
+{
+	if (b->next_ks == NULL)
+		return;
+	ntag424_ks_free(&b->ks);
+	b->ks = b->next_ks;
+	b->next_ks = NULL;
+	b->broken = false;
 }
 
 static void
@@ -83,7 +117,10 @@ commit(vd_batch_t *b, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct vd_advance *a = b->reqs[i];
 
+		if (b->v[i].outcome == NTAG424_KS_TAMPERED)
+			tampered(&b->v[i]);
 		a->a.outcome = b->v[i].outcome;
+		a->a.stored = b->v[i].stored;
 		a->err = r;
 		if (r != NTAG424_OK)
 			snprintf(a->errmsg, sizeof(a->errmsg), "the counter "
@@ -110,6 +147,7 @@ committer(void *arg)
 		if (b->head == NULL && b->stop)
 			break;
 		n = take(b);
+		swap_handle(b);
 		pthread_mutex_unlock(&b->lock);
 		commit(b, n);
 		pthread_mutex_lock(&b->lock);
@@ -185,23 +223,40 @@ vd_batch_run(vd_batch_t *b, struct vd_advance *a)
 }
 
 static int
-open_store(vd_batch_t *b, const struct vd_config *c, char *err,
+open_store(ntag424_ks_t **ksp, const struct vd_config *c, char *err,
     size_t errlen)
 {
 	struct ntag424_ks_opts	o = { c->counter_db != NULL ? c->counter_db :
-	    c->db, c->kek_file, NTAG424_KS_NO_KEK, 0 };
+	    c->db, c->kek_file, 0, 0 };
 	int			r;
 
 	if (c->counter_db == NULL)
 		o.flags |= NTAG424_KS_NO_CREATE;
-	if ((b->ks = ntag424_ks_new()) == NULL) {
+	if ((*ksp = ntag424_ks_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NTAG424_ERR_NOMEM;
 	}
-	if ((r = ntag424_ks_open(b->ks, &o)) != NTAG424_OK)
+	if ((r = ntag424_ks_open(*ksp, &o)) != NTAG424_OK)
 		snprintf(err, errlen, "counter store: %s",
-		    ntag424_ks_errmsg(b->ks));
+		    ntag424_ks_errmsg(*ksp));
 	return r;
+}
+
+int
+vd_batch_reload(vd_batch_t *b, char *err, size_t errlen)
+{
+	ntag424_ks_t	*ks = NULL;
+	int		 r;
+
+	if ((r = open_store(&ks, b->conf, err, errlen)) != NTAG424_OK) {
+		ntag424_ks_free(&ks);
+		return r;
+	}
+	pthread_mutex_lock(&b->lock);
+	ntag424_ks_free(&b->next_ks);
+	b->next_ks = ks;
+	pthread_mutex_unlock(&b->lock);
+	return NTAG424_OK;
 }
 
 int
@@ -225,7 +280,7 @@ vd_batch_start(vd_batch_t **bp, const struct vd_config *c, char *err,
 		r = NTAG424_ERR_NOMEM;
 		goto fail;
 	}
-	if ((r = open_store(b, c, err, errlen)) != NTAG424_OK)
+	if ((r = open_store(&b->ks, c, err, errlen)) != NTAG424_OK)
 		goto fail;
 	if (pthread_create(&b->thread, NULL, committer, b) != 0) {
 		snprintf(err, errlen, "cannot start the committer thread");
@@ -255,6 +310,7 @@ vd_batch_stop(vd_batch_t **bp)
 	pthread_mutex_unlock(&b->lock);
 	pthread_join(b->thread, NULL);
 	ntag424_ks_free(&b->ks);
+	ntag424_ks_free(&b->next_ks);
 	pthread_mutex_destroy(&b->lock);
 	pthread_cond_destroy(&b->cond);
 	free(b->v);

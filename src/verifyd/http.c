@@ -110,6 +110,39 @@ verifier(vd_http_t *h)
 	return v;
 }
 
+/*
+ * What a connection carries: its header deadline, and the request in
+ * flight. libmicrohttpd (0.9.75) may drop a connection after uri_log()
+ * without calling completed(), e.g. when the query has more arguments than
+ * its memory pool holds: closing the connection then frees what
+ * completed() never saw.
+ */
+struct vd_conn {
+	struct hdr_conn		*hc;
+	struct vd_request	*rq;
+};
+
+static struct vd_conn *
+conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+static void
+request_free(vd_http_t *h, struct vd_request *rq)
+{
+	if (rq == NULL)
+		return;
+	if (rq->counted)
+		atomic_fetch_sub(&h->waiting, 1);
+	vd_result_clear(&rq->res);
+	free(rq->uri);
+	free(rq);
+}
+
 /* A connection opens or closes: its header deadline comes and goes. */
 static void
 conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
@@ -117,34 +150,38 @@ conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 {
 	vd_http_t			*h = cls;
 	const union MHD_ConnectionInfo	*ci;
-	struct hdr_conn			*hc = *socket_context;
+	struct vd_conn			*vc = *socket_context;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		ci = MHD_get_connection_info(c,
-		    MHD_CONNECTION_INFO_CONNECTION_FD);
-		*socket_context = ci != NULL ?
-		    hdr_guard_add(h->guard, ci->connect_fd) : NULL;
-	} else {
-		hdr_guard_remove(h->guard, &hc);
-		*socket_context = NULL;
+		if ((vc = calloc(1, sizeof(*vc))) != NULL &&
+		    (ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD)) != NULL)
+			vc->hc = hdr_guard_add(h->guard, ci->connect_fd);
+		*socket_context = vc;
+		return;
 	}
+	if (vc != NULL) {
+		hdr_guard_remove(h->guard, &vc->hc);
+		request_free(h, vc->rq);
+		free(vc);
+	}
+	*socket_context = NULL;
 }
 
 /* MHD calls this first with the raw URI: keep it, query and all. */
 static void *
 uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo	*ci;
-	struct vd_request		*rq;
-	size_t				 len = strlen(uri);
+	struct vd_request	*rq;
+	struct vd_conn		*vc = conn_of(conn);
+	size_t			 len = strlen(uri);
 
 	if ((rq = calloc(1, sizeof(*rq))) == NULL)
 		return NULL;
 	rq->h = cls;
 	rq->conn = conn;
 	rq->t0 = now();
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	rq->hc = ci != NULL ? ci->socket_context : NULL;
+	rq->hc = vc != NULL ? vc->hc : NULL;
 	if (len > URI_MAX) {
 		rq->oversize = true;
 		len = 0;
@@ -156,6 +193,10 @@ uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 	memcpy(rq->uri, uri, len);
 	rq->uri[len] = '\0';
 	rq->urilen = len;
+	if (vc != NULL) {
+		request_free(cls, vc->rq);	/* one that was dropped unfinished */
+		vc->rq = rq;
+	}
 	return rq;
 }
 
@@ -165,18 +206,16 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	vd_http_t		*h = cls;
 	struct vd_request	*rq = *con_cls;
+	struct vd_conn		*vc = conn_of(conn);
 
-	(void)conn;
 	(void)toe;
 	if (rq == NULL)
 		return;
 	/* The next request on this connection has its own deadline. */
 	hdr_conn_rearm(h->guard, rq->hc);
-	if (rq->counted)
-		atomic_fetch_sub(&h->waiting, 1);
-	vd_result_clear(&rq->res);
-	free(rq->uri);
-	free(rq);
+	if (vc != NULL && vc->rq == rq)
+		vc->rq = NULL;
+	request_free(h, rq);
 	*con_cls = NULL;
 }
 
@@ -386,6 +425,10 @@ route(struct vd_request *rq, bool json, bool head)
 	q = q != NULL ? q + 1 : "";
 	switch (v != NULL ? vd_route_find(v, rq->uri, plen) : -1) {
 	case VD_ROUTE_HEALTH:
+		if (vd_tags_health(rq->h->tags, rq->res.reason,
+		    sizeof(rq->res.reason)) != 0)
+			return send_text(rq->conn, 503, "text/plain",
+			    "keystore unavailable\n");
 		return send_text(rq->conn, 200, "text/plain", "ok\n");
 	case VD_ROUTE_METRICS:	/* only on the metrics listener */
 	case VD_ROUTE_NONE:

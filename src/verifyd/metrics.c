@@ -1,7 +1,8 @@
 /*
- * Prometheus text format: requests by verdict, latency, store errors, and
- * the group commit (commits and the advances they carried: their ratio is
- * how many requests share one fsync).
+ * Prometheus text format: requests by verdict, latency, store errors, the
+ * group commit (commits and the advances they carried: their ratio is how
+ * many requests share one fsync), the meta-read keys tried and the tag
+ * directory's size.
  */
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -21,6 +22,8 @@ static atomic_ulong	sum_us;
 static atomic_ulong	store_errors;
 static atomic_ulong	commits;
 static atomic_ulong	committed;
+static atomic_ulong	meta_tried;
+static atomic_long	directory[2];	/* VD_DIR_TAGS, VD_DIR_UNKNOWN */
 
 void
 vd_metrics_count(int verdict, double seconds)
@@ -46,6 +49,19 @@ vd_metrics_commit(size_t n)
 {
 	atomic_fetch_add(&commits, 1);
 	atomic_fetch_add(&committed, (unsigned long)n);
+}
+
+void
+vd_metrics_meta_tried(size_t n)
+{
+	atomic_fetch_add(&meta_tried, (unsigned long)n);
+}
+
+void
+vd_metrics_directory(int kind, long delta)
+{
+	if (kind == VD_DIR_TAGS || kind == VD_DIR_UNKNOWN)
+		atomic_fetch_add(&directory[kind], delta);
 }
 
 static int put(char **, size_t *, size_t *, const char *, ...)
@@ -117,6 +133,23 @@ vd_metrics_text(size_t *lenp)
 	    "commits carried.\n# TYPE verifyd_commit_advances_total counter\n"
 	    "verifyd_commit_advances_total %lu\n", atomic_load(&commits),
 	    atomic_load(&committed));
+	r |= put(&buf, &len, &cap, "# HELP verifyd_meta_keys_tried_total "
+	    "Meta-read keys tried on PICCData (per request: 1 with one cohort "
+	    "key; up to the number of tags with per-tag meta-read keys).\n"
+	    "# TYPE verifyd_meta_keys_tried_total counter\n"
+	    "verifyd_meta_keys_tried_total %lu\n", atomic_load(&meta_tried));
+	r |= put(&buf, &len, &cap, "# HELP verifyd_directory_entries Tags "
+	    "(and UIDs the keystore does not know) held by the tag directory.\n"
+	    "# TYPE verifyd_directory_entries gauge\n"
+	    "verifyd_directory_entries{kind=\"tag\"} %ld\n"
+	    "verifyd_directory_entries{kind=\"unknown\"} %ld\n"
+	    "# HELP verifyd_directory_capacity The most the directory holds.\n"
+	    "# TYPE verifyd_directory_capacity gauge\n"
+	    "verifyd_directory_capacity{kind=\"tag\"} %d\n"
+	    "verifyd_directory_capacity{kind=\"unknown\"} %d\n",
+	    atomic_load(&directory[VD_DIR_TAGS]),
+	    atomic_load(&directory[VD_DIR_UNKNOWN]), VD_TAG_CACHE,
+	    VD_UNKNOWN_CACHE);
 	if (r != 0) {
 		free(buf);
 		return NULL;

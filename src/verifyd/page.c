@@ -27,6 +27,10 @@ look_of(int verdict)
 	case VD_REPLAY:
 		return (struct look){ "Already used", "This link was opened "
 		    "before. Tap the tag again for a fresh one.", "#b26a00" };
+	case VD_REVOKED:
+		return (struct look){ "Tag disabled", "This tag is genuine, but "
+		    "it was disabled by its owner (reported lost or stolen), so "
+		    "its taps are no longer accepted.", "#6b3fa0" };
 	case VD_KEY_UNAVAILABLE:
 	case VD_STORE_ERROR:
 		return (struct look){ "Cannot check now", "The service cannot "

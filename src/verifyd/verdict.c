@@ -19,6 +19,7 @@ static const struct {
 	[VD_MALFORMED] = { "malformed", 400 },
 	[VD_KEY_UNAVAILABLE] = { "key_unavailable", 503 },
 	[VD_STORE_ERROR] = { "store_error", 503 },
+	[VD_REVOKED] = { "revoked", 410 },
 };
 
 const char *

@@ -17,6 +17,8 @@
 
 static const char unknown_reason[] =
     "no provisioned tag with this UID in the keystore";
+static const char revoked_reason[] =
+    "this tag was revoked by its owner: its taps are not accepted";
 
 struct vd_verifier {
 	vd_tags_t		*tags;
@@ -154,6 +156,7 @@ try_meta(vd_verifier_t *v, ntag424_sun_t *sun, size_t *next)
 {
 	uint8_t			 key[16];
 	ntag424_sun_ctx_t	*ctx;
+	size_t			 first = *next;
 	int			 r = 0;
 
 	while (r == 0 && vd_tags_meta_key(v->tags, *next, key) == 0) {
@@ -163,6 +166,7 @@ try_meta(vd_verifier_t *v, ntag424_sun_t *sun, size_t *next)
 			r = 1;
 		(*next)++;
 	}
+	vd_metrics_meta_tried(*next - first);
 	wipe(key, sizeof(key));
 	return r;
 }
@@ -175,14 +179,19 @@ static int
 identify(vd_verifier_t *v, ntag424_sun_t *sun, size_t *next, bool *reloaded,
     struct vd_result *res)
 {
-	int r;
+	int r, rr;
 
 	if (*next == 0 && sun->has_uid)
 		r = ntag424_sun_decrypt_picc(v->file, sun) == NTAG424_OK;
-	else if ((r = try_meta(v, sun, next)) == 0 && !*reloaded &&
-	    vd_tags_reload_meta(v->tags) == NTAG424_OK) {
-		*reloaded = true;	/* a tag provisioned since */
-		r = try_meta(v, sun, next);
+	else if ((r = try_meta(v, sun, next)) == 0 && !*reloaded) {
+		*reloaded = true;	/* a cohort (or tag) added since */
+		if ((rr = vd_tags_reload_meta(v->tags)) == NTAG424_ERR_STORE)
+			return verdict(res, VD_STORE_ERROR, NULL, "%s", "the "
+			    "keystore cannot be read; nothing was accepted");
+		if (rr == 1) {	/* a new list: from its first key */
+			*next = 0;
+			r = try_meta(v, sun, next);
+		}
 	}
 	if (r == 1 && sun->has_uid && sun->has_read_ctr)
 		return 1;
@@ -240,13 +249,34 @@ authenticate(vd_verifier_t *v, ntag424_sun_t *sun, int refresh,
 	if (k->status == VD_TAG_UNKNOWN)
 		return verdict(res, VD_UNKNOWN_TAG, NULL, "%s", unknown_reason);
 	if (k->status == VD_TAG_NO_KEY)
-		return res->verdict = VD_KEY_UNAVAILABLE, 0;
+		return verdict(res, VD_KEY_UNAVAILABLE, NULL, "%s", "this tag's "
+		    "keys cannot be read from the keystore (the server log "
+		    "says why); nothing was accepted");
 	if (r == NTAG424_OK)
 		return 1;
 	if (r == NTAG424_ERR_BAD_MAC)
 		return verdict(res, VD_BAD_MAC, NULL, "%s", "the MAC does not "
 		    "verify: the URL was altered or not made by this tag");
 	return verdict(res, VD_KEY_UNAVAILABLE, NULL, "%s", ntag424_strerror(r));
+}
+
+/*
+ * The directory says revoked: read the tag again before saying so, as it
+ * may have been unrevoked since (a revoked tag's taps are rare, and each
+ * costs one read, as each replay costs one commit). On a store failure
+ * the cached answer stands; if it was re-provisioned meanwhile, the
+ * commit says stale and the request is verified again.
+ */
+static bool
+still_revoked(vd_verifier_t *v, const ntag424_sun_t *sun,
+    struct vd_tagkeys *k)
+{
+	char reason[VD_REASON_MAX];
+
+	if (vd_tags_lookup(v->tags, sun->uid, 2, k, reason,
+	    sizeof(reason)) != NTAG424_OK)
+		return true;
+	return k->revoked;
 }
 
 static void
@@ -299,10 +329,33 @@ vd_verify(vd_verifier_t *v, const char *path, const char *query,
 	}
 	if (r == 1)
 		fill_valid(&sun, &k, res, adv);
+	if (r == 1 && k.revoked && still_revoked(v, &sun, &k)) {
+		/* Genuine, so it may say so; its counter is not advanced. */
+		r = verdict(res, VD_REVOKED, NULL, "%s", revoked_reason);
+		wipe(res->file_data, sizeof(res->file_data));
+		res->file_data_len = 0;
+	}
 out:
 	ntag424_sun_clear(&sun);
 	wipe(&k, sizeof(k));
 	return r;
+}
+
+/*
+ * A replay's reason says which: this very URL was accepted before (the
+ * stored counter is its own), or a later tap of the tag was accepted first
+ * (the stored counter is above it), so this one can never be.
+ */
+static const char *
+replay_reason(const struct ntag424_ks_advance *a)
+{
+	if (a->outcome == NTAG424_KS_STALE)
+		return "this URL is from an earlier provisioning of the tag";
+	if (a->stored > a->ctr)
+		return "a later tap of this tag was already accepted: this "
+		    "older URL can no longer be";
+	return "counter not above the last accepted one: this URL was used "
+	    "before";
 }
 
 void
@@ -313,12 +366,18 @@ vd_verify_settle(struct vd_result *res, const struct vd_advance *a)
 		snprintf(res->reason, sizeof(res->reason), "%s", a->errmsg);
 	} else if (a->a.outcome == NTAG424_KS_ADVANCED)
 		res->verdict = VD_VALID;
-	else {
+	else if (a->a.outcome == NTAG424_KS_TAMPERED) {
+		res->verdict = VD_STORE_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "%s", "the keystore's "
+		    "record of this tag failed its integrity check: nothing was "
+		    "accepted");
+	} else if (a->a.outcome == NTAG424_KS_REVOKED) {
+		res->verdict = VD_REVOKED;
+		snprintf(res->reason, sizeof(res->reason), "%s", revoked_reason);
+	} else {
 		res->verdict = VD_REPLAY;
 		snprintf(res->reason, sizeof(res->reason), "%s",
-		    a->a.outcome == NTAG424_KS_STALE ? "this URL is from an "
-		    "earlier provisioning of the tag" : "counter not above the "
-		    "last accepted one: this URL was used before");
+		    replay_reason(&a->a));
 	}
 	if (res->verdict != VD_VALID) {
 		wipe(res->file_data, sizeof(res->file_data));

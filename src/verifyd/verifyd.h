@@ -2,8 +2,9 @@
  * ntag424-verifyd internals: the SUN verification service.
  *
  *   config.c   the configuration file and flags
- *   tags.c     the tag directory: keys per UID, meta-read keys, templates,
- *              cached from the keystore and refreshed on a miss
+ *   tags.c     the tag directory: keys per UID (read on demand), meta-read
+ *              keys, templates
+ *   cache.c    its bounded caches of tags and unknown UIDs (cache.h)
  *   verify.c   the pipeline: route -> parse -> PICCData -> keys -> MAC
  *   batch.c    the group commit of counter advances (one committer thread)
  *   http.c     libmicrohttpd: suspend while the counter commits, resume
@@ -37,6 +38,7 @@ enum vd_verdict {
 	VD_MALFORMED,
 	VD_KEY_UNAVAILABLE,
 	VD_STORE_ERROR,
+	VD_REVOKED,		/* genuine, but the tag is revoked */
 	VD_NVERDICTS,
 };
 
@@ -67,6 +69,8 @@ struct vd_config {
 	char		 metrics_host[64];	/* "": no metrics listener */
 	uint16_t	 metrics_port;
 	bool		 replay_uid;		/* the UID in replay answers */
+	bool		 per_tag_meta;		/* walk every tag for its
+						   meta-read key */
 	bool		 require_lrp;		/* only tags in LRP mode verify */
 };
 
@@ -120,26 +124,50 @@ struct vd_tagkeys {
 	uint32_t	generation;
 	uint8_t		file_key[16];
 	int		status;		/* VD_TAG_* */
+	bool		revoked;	/* ntag424_ks_tag_revoke() */
 	int64_t		loaded;		/* monotonic ms when read */
 };
+
+/*
+ * The directory keeps at most VD_TAG_CACHE tags and VD_UNKNOWN_CACHE UIDs
+ * the keystore does not know (for a second); the rest is read on demand.
+ */
+#define VD_TAG_CACHE		262144
+#define VD_UNKNOWN_CACHE	4096
 
 #define VD_TAG_OK		0	/* provisioned, keys available */
 #define VD_TAG_UNKNOWN		1	/* not in the keystore or not provisioned */
 #define VD_TAG_NO_KEY		2	/* its keys cannot be had */
 
 /*
- * Open the keystore of c with the KEK, load cohort keys, master keys,
- * templates and every provisioned tag. Returns 0, or a negative NTAG424_ERR_*
- * with a sentence in err.
+ * Open the keystore of c with the KEK, load the cohort keys (every version
+ * of the configured cohorts, which must exist, and of every other cohort
+ * in the keystore), the templates (c's and the provisioned tags' distinct
+ * ones) and, only with c->per_tag_meta, every tag's meta-read key. Tags
+ * are read when first needed. c is not kept. Returns 0, or a negative
+ * NTAG424_ERR_* with a sentence in err.
  */
 int vd_tags_open(vd_tags_t **tp, const struct vd_config *c, char *err,
     size_t errlen);
 void vd_tags_free(vd_tags_t **tp);
+/*
+ * SIGHUP: open the keystore again (the KEK file as configured), reload
+ * cohort keys and templates (new ones are added; a template once served
+ * stays), then drop every cached tag and master key. On failure nothing
+ * changes (the old keys keep serving): NTAG424_ERR_* and err.
+ */
+int vd_tags_reload(vd_tags_t *t, const struct vd_config *c, char *err,
+    size_t errlen);
+/*
+ * 0 if the keystore answered the directory's last read (or answers a probe
+ * now, at most once a second), else -1 with why.
+ */
+int vd_tags_health(vd_tags_t *t, char *why, size_t cap);
 /* Number of compiled templates, and one of them (borrowed). */
-size_t vd_tags_ntemplates(const vd_tags_t *t);
-const ntag424_template_t *vd_tags_template(const vd_tags_t *t, size_t i);
+size_t vd_tags_ntemplates(vd_tags_t *t);
+const ntag424_template_t *vd_tags_template(vd_tags_t *t, size_t i);
 /* The path part of template i ("/tag"), borrowed. */
-const char *vd_tags_template_path(const vd_tags_t *t, size_t i);
+const char *vd_tags_template_path(vd_tags_t *t, size_t i);
 /* Meta-read key i (cohort keys first) into key: 0, or -1 past the end. */
 int vd_tags_meta_key(vd_tags_t *t, size_t i, uint8_t key[16]);
 /*
@@ -149,7 +177,11 @@ int vd_tags_meta_key(vd_tags_t *t, size_t i, uint8_t key[16]);
  */
 int vd_tags_lookup(vd_tags_t *t, const uint8_t uid[NTAG424_UID_LEN],
     int refresh, struct vd_tagkeys *k, char *reason, size_t cap);
-/* Reload tags with per-tag meta-read keys (at most once a second). */
+/*
+ * Reload the meta-read keys (cohorts; with per-tag keys every tag's) at
+ * most once a second: 1 reloaded (the list may have changed order), 0 not
+ * due, NTAG424_ERR_STORE when the keystore failed, other NTAG424_ERR_*.
+ */
 int vd_tags_reload_meta(vd_tags_t *t);
 /* A random key to MAC with when the UID is unknown. */
 const uint8_t *vd_tags_dummy_key(const vd_tags_t *t);
@@ -167,8 +199,9 @@ struct vd_advance {
 };
 
 /*
- * Start the committer on its own keystore handle (opened from c without a
- * KEK: counters need none). Returns 0 or NTAG424_ERR_* with err.
+ * Start the committer on its own keystore handle (opened from c with the
+ * KEK: counter rows carry MACs under a key derived from it). Returns 0 or
+ * NTAG424_ERR_* with err.
  */
 int vd_batch_start(vd_batch_t **bp, const struct vd_config *c, char *err,
     size_t errlen);
@@ -176,6 +209,12 @@ int vd_batch_start(vd_batch_t **bp, const struct vd_config *c, char *err,
 void vd_batch_stop(vd_batch_t **bp);
 /* Queue one advance; a->done(a, a->arg) runs on the committer thread. */
 void vd_batch_submit(vd_batch_t *b, struct vd_advance *a);
+/*
+ * SIGHUP: open a new handle with the KEK as configured (row MACs follow the
+ * KEK); the committer uses it from its next commit. On failure the old one
+ * stays. Returns 0 or NTAG424_ERR_* with err.
+ */
+int vd_batch_reload(vd_batch_t *b, char *err, size_t errlen);
 /*
  * Fail every advance still queued and not yet in a commit (err
  * NTAG424_ERR_STORE, errmsg why): nothing of them was accepted. Their
@@ -211,6 +250,12 @@ void vd_metrics_count(int verdict, double seconds);
 void vd_metrics_store_error(void);
 /* One group commit of n advances was attempted. */
 void vd_metrics_commit(size_t n);
+/* n meta-read keys were tried on one PICCData. */
+void vd_metrics_meta_tried(size_t n);
+/* The directory's entries of a kind (VD_DIR_*) changed by delta. */
+#define VD_DIR_TAGS		0
+#define VD_DIR_UNKNOWN		1
+void vd_metrics_directory(int kind, long delta);
 /* Prometheus text into a malloc'd string; NULL if out of memory. */
 char *vd_metrics_text(size_t *len);
 

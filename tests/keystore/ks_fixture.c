@@ -88,7 +88,7 @@ fresh(void)
 	CHECK(PQstatus(c) == CONNECTION_OK);
 	res = PQexec(c, "SET client_min_messages = warning; "
 	    "DROP TABLE IF EXISTS journal, tag_keys, tags, master_keys, "
-	    "cohort_keys, counters, kek_check, schema_version");
+	    "cohort_keys, counters, kek_check, schema_version, row_auth");
 	CHECK(PQresultStatus(res) == PGRES_COMMAND_OK);
 	PQclear(res);
 	PQfinish(c);

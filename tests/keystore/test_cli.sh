@@ -53,7 +53,7 @@ expect show_bad_uid 2 "give the tag's UID as 14 hex characters" -- \
     "$NTAG424" keys show 0411 --db "$DB"
 "$SEED" "$DB" "$KEK" || { echo "FAIL seed"; exit 1; }
 
-expect list 0 "$UID_  provisioned    1  random" -- \
+expect list 0 "$UID_  provisioned  -          1  random" -- \
     "$NTAG424" keys list --db "$DB"
 expect list_json 0 "\"uid\": \"$UID_\", \"status\": \"provisioned\"" -- \
     "$NTAG424" keys list --json --db "$DB"

@@ -19,10 +19,35 @@
 #include "ntag424/err.h"
 #include "test.h"
 
+/*
+ * A schema-1 keystore as that code left it: a provisioned tag with key 1
+ * (rows written here, as the API now writes schema 3).
+ */
+static void
+v1_rows(ntag424_ks_t *ks)
+{
+	struct seal_aad	a = { SEAL_CURRENT, uid_a, 1, 0, NULL };
+	uint8_t		kek[32];
+	char		sealed[SEAL_HEX_MAX], sql[512];
+	int		created = 0;
+
+	CHECK_INT(NTAG424_OK, ks_kek_file_load(ks, kek_file, 0, kek, &created));
+	CHECK_INT(NTAG424_OK, seal_hex(kek, &a, key1, 16, sealed));
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "INSERT INTO tags (uid, status, "
+	    "generation, created, updated) VALUES ('04112233445566', "
+	    "'provisioned', 1, 1, 1)"));
+	snprintf(sql, sizeof(sql), "INSERT INTO tag_keys (uid, keyno, slot, "
+	    "version, state, sealed, updated) VALUES ('04112233445566', 1, "
+	    "'current', 1, 'applied', '%s', 1)", sealed);
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, sql));
+}
+
 static void
 schema_migration(void)
 {
 	struct ntag424_ks_opts	 o = { db_uri, kek_file, 0, 200 };
+	struct ntag424_ks_advance adv = { { 0x04, 0x11, 0x22, 0x33, 0x44, 0x55,
+	    0x66 }, 1, 1, 0, 0 };
 	struct ntag424_ks_tag	 t;
 	ntag424_ks_t		*ks;
 	uint8_t			 k[16];
@@ -34,17 +59,25 @@ schema_migration(void)
 	CHECK_INT(NTAG424_OK, ks_open_version(ks, &o, 1));
 	CHECK_INT(NTAG424_OK, ntag424_ks_schema_version(ks, &version));
 	CHECK_INT(1, version);
-	provision_key(ks, uid_a, 1, key1, 1);
+	v1_rows(ks);
 	/* Version 1 has no master keys yet. */
 	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_master_latest(ks, k, &v,
 	    &created));
 	ntag424_ks_free(&ks);
 
+	/* Opened with the KEK: migrated, and every row gets its MAC. */
 	ks = open_main();
 	CHECK_INT(NTAG424_OK, ntag424_ks_schema_version(ks, &version));
 	CHECK_INT(NTAG424_KS_SCHEMA, version);
 	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(ks, uid_a, &t));
 	CHECK_INT(0x02, t.current_mask);
+	CHECK_INT(1, t.generation);
+	/* A provisioned tag of before gets its (empty) counter row. */
+	CHECK_INT(NTAG424_ERR_NOT_FOUND, ntag424_ks_counter_get(ks, uid_a, 1,
+	    &v));
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "DELETE FROM counters"));
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(ks, &adv, 1));
+	CHECK_INT(NTAG424_KS_TAMPERED, adv.outcome);
 	CHECK_INT(NTAG424_OK, ntag424_ks_key_get(ks, uid_a, 1,
 	    NTAG424_KS_CURRENT, k, NULL));
 	CHECK_BYTES(key1, k, 16);
@@ -67,7 +100,7 @@ schema_newer_refused(void)
 	ntag424_ks_free(&ks);
 	ks = open_with(db_uri, kek_file, 0, &r);
 	CHECK_INT(NTAG424_ERR_STORE, r);
-	CHECK_MSG(ks, "has schema version 99, newer than this program's 2");
+	CHECK_MSG(ks, "has schema version 99, newer than this program's 3");
 	ntag424_ks_free(&ks);
 	fresh();
 }
@@ -112,6 +145,12 @@ aad_binds_uid_and_slot(void)
 	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "UPDATE tag_keys SET sealed = "
 	    "(SELECT sealed FROM tag_keys WHERE uid = '04112233445566' AND "
 	    "keyno = 1) WHERE uid = '04A1B2C3D4E5F6' AND keyno = 1"));
+	/* The row MAC sees the copy first (row_auth_refuses_edits)... */
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_get(ks, uid_b, 1,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_MSG(ks, "tag 04A1B2C3D4E5F6: its set of key rows");
+	/* ...and were it made again, the AAD still refuses the value. */
+	CHECK_INT(NTAG424_OK, ks_tag_reseal(ks, "04A1B2C3D4E5F6"));
 	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_get(ks, uid_b, 1,
 	    NTAG424_KS_CURRENT, k, NULL));
 	CHECK_MSG(ks, "the sealed current key (tag 04A1B2C3D4E5F6, key 1, "
@@ -119,13 +158,118 @@ aad_binds_uid_and_slot(void)
 	/* The same value as key 2 of the same tag, or as a pending key. */
 	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "UPDATE tag_keys SET keyno = 2 "
 	    "WHERE uid = '04112233445566' AND keyno = 1"));
+	CHECK_INT(NTAG424_OK, ks_tag_reseal(ks, "04112233445566"));
 	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_get(ks, uid_a, 2,
 	    NTAG424_KS_CURRENT, k, NULL));
 	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "UPDATE tag_keys SET keyno = 1, "
 	    "slot = 'pending', state = 'intent' WHERE uid = '04112233445566'"));
+	CHECK_INT(NTAG424_OK, ks_tag_reseal(ks, "04112233445566"));
 	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_get(ks, uid_a, 1,
 	    NTAG424_KS_PENDING_SLOT, k, NULL));
 	ntag424_ks_free(&ks);
+}
+
+/* A provisioned tag uid_a (generation 1) with key 1, and a counter of 5. */
+static ntag424_ks_t *
+tampering_setup(struct ntag424_ks_advance *v)
+{
+	ntag424_ks_t *ks;
+
+	fresh();
+	ks = open_main();
+	provision_key(ks, uid_a, 1, key1, 1);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_PROVISIONED));
+	memset(v, 0, sizeof(*v));
+	memcpy(v->uid, uid_a, 7);
+	v->generation = 1;
+	v->ctr = 5;
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(ks, v, 1));
+	CHECK_INT(NTAG424_KS_ADVANCED, v->outcome);
+	v->ctr = 4;			/* a used URL from now on */
+	return ks;
+}
+
+/* An edit by hand, then a read and an accept of counter 4: refused. */
+static void
+refused_after(const char *sql, const char *what, int accept_outcome)
+{
+	struct ntag424_ks_advance	 v;
+	struct ntag424_ks_tag		 t;
+	ntag424_ks_t			*ks = tampering_setup(&v);
+	uint8_t				 k[16];
+
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, sql));
+	if (strstr(sql, "counters") == NULL) {
+		CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_tag_get(ks, uid_a, &t));
+		CHECK_MSG(ks, what);
+		CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_get(ks, uid_a, 1,
+		    NTAG424_KS_CURRENT, k, NULL));
+	}
+	v.generation = strstr(sql, "generation") != NULL ? 2 : 1;
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(ks, &v, 1));
+	CHECK_INT(accept_outcome, v.outcome);
+	if (accept_outcome == NTAG424_KS_TAMPERED)
+		CHECK_MSG(ks, what);
+	ntag424_ks_free(&ks);
+}
+
+/*
+ * Someone with write access to the database but not the KEK: every edit of
+ * what a valid answer rests on is refused, never taken as a fresh tap.
+ */
+static void
+row_auth_refuses_edits(void)
+{
+	const char *tag = "tag 04112233445566: its tag row in";
+	const char *ctr = "tag 04112233445566: its read counter row";
+	struct ntag424_ks_advance v;
+	ntag424_ks_t *ks;
+	char sealed[SEAL_HEX_MAX], sql[512];
+	db_res_t *res = NULL;
+
+	refused_after("UPDATE tags SET generation = generation + 1", tag,
+	    NTAG424_KS_TAMPERED);
+	refused_after("UPDATE tags SET revoked = 1", tag, NTAG424_KS_TAMPERED);
+	refused_after("UPDATE tags SET mac = NULL", tag, NTAG424_KS_TAMPERED);
+	refused_after("UPDATE counters SET ctr = 1", ctr, NTAG424_KS_TAMPERED);
+	refused_after("UPDATE counters SET mac = NULL", ctr,
+	    NTAG424_KS_TAMPERED);
+	refused_after("DELETE FROM counters", ctr, NTAG424_KS_TAMPERED);
+	refused_after("DELETE FROM tag_keys", "its set of key rows",
+	    NTAG424_KS_REPLAY);	/* the counter rests on the tag row only */
+
+	/* A key row rolled back to its older sealed value. */
+	ks = tampering_setup(&v);
+	CHECK_INT(NTAG424_OK, ks_query(ks, "test", "SELECT sealed FROM tag_keys "
+	    "WHERE keyno = 1", NULL, 0, &res));
+	CHECK_INT(1, ks_next(ks, "test", res));
+	snprintf(sealed, sizeof(sealed), "%s", ks->be->col_text(res, 0));
+	ks->be->res_free(res);
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_intend(ks, uid_a, 1, key2, 2));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_mark_sent(ks, uid_a, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_key_applied(ks, uid_a, 1));
+	snprintf(sql, sizeof(sql), "UPDATE tag_keys SET sealed = '%s', "
+	    "version = 1 WHERE keyno = 1", sealed);
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, sql));
+	uint8_t k[16];
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_key_get(ks, uid_a, 1,
+	    NTAG424_KS_CURRENT, k, NULL));
+	CHECK_MSG(ks, "tag 04112233445566: its set of key rows");
+	/* Nor does a write on top of an edited row make it authentic. */
+	CHECK_INT(NTAG424_ERR_STORE, ntag424_ks_tag_revoke(ks, uid_a, NULL));
+	ntag424_ks_free(&ks);
+
+	/* The marker gone and every MAC nulled: refused at the open. */
+	ks = tampering_setup(&v);
+	CHECK_INT(NTAG424_OK, ks_exec_raw(ks, "DELETE FROM row_auth"));
+	ntag424_ks_free(&ks);
+	int r = 0;
+	ks = open_with(db_uri, kek_file, 0, &r);
+	CHECK_INT(NTAG424_ERR_STORE, r);
+	CHECK_MSG(ks, "carry MACs but its row authentication marker is gone");
+	ntag424_ks_free(&ks);
+	fresh();
 }
 
 static void
@@ -744,6 +888,7 @@ main(int argc, char **argv)
 	RUN(schema_newer_refused);
 	RUN(seal_roundtrip);
 	RUN(aad_binds_uid_and_slot);
+	RUN(row_auth_refuses_edits);
 	RUN(wrong_kek);
 	RUN(kek_file_created_and_mode);
 	RUN(tags_and_status);

@@ -301,6 +301,66 @@ export_import_round_trip(void)
 	ntag424_ks_free(&dst);
 }
 
+/*
+ * A backup carries the read counters and revocations; an import raises a
+ * counter, never lowers it, into a fresh keystore and into the same one.
+ */
+static void
+export_import_counters(void)
+{
+	struct ntag424_ks_import_stats	 st;
+	struct ntag424_ks_advance	 v;
+	struct ntag424_ks_tag		 t;
+	ntag424_ks_t			*ks, *dst;
+	char				 bak[300], dstdb[300];
+	uint32_t			 ctr = 0;
+
+	path(bak, sizeof(bak), "counters.bin");
+	path(dstdb, sizeof(dstdb), "counters/ks.db");
+	fresh();
+	ks = open_main();
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid_a));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_set_status(ks, uid_a,
+	    NTAG424_KS_PROVISIONED));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_create(ks, uid_b));
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_revoke(ks, uid_b, "lost"));
+	memset(&v, 0, sizeof(v));
+	memcpy(v.uid, uid_a, 7);
+	v.generation = 1;
+	v.ctr = 5;
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(ks, &v, 1));
+	CHECK_INT(NTAG424_KS_ADVANCED, v.outcome);
+	CHECK_INT(NTAG424_OK, ntag424_ks_export(ks, bak, NULL, NULL));
+
+	dst = open_with(dstdb, kek_file, 0, NULL);
+	CHECK_INT(NTAG424_OK, ntag424_ks_import(dst, bak, NULL, &st));
+	CHECK_INT(1, st.counters_raised);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(dst, uid_a, 1, &ctr));
+	CHECK_INT(5, ctr);
+	CHECK_INT(NTAG424_OK, ntag424_ks_tag_get(dst, uid_b, &t));
+	CHECK(t.revoked != 0 && strcmp(t.revoke_reason, "lost") == 0);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(dst, &v, 1));
+	CHECK_INT(NTAG424_KS_REPLAY, v.outcome);
+	v.ctr = 6;
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(dst, &v, 1));
+	CHECK_INT(NTAG424_KS_ADVANCED, v.outcome);
+	/* The older backup again: 6 stays. */
+	CHECK_INT(NTAG424_OK, ntag424_ks_import(dst, bak, NULL, &st));
+	CHECK_INT(0, st.counters_raised);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(dst, uid_a, 1, &ctr));
+	CHECK_INT(6, ctr);
+	ntag424_ks_free(&dst);
+
+	/* Over the keystore it came from, which went on to 7. */
+	v.ctr = 7;
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(ks, &v, 1));
+	CHECK_INT(NTAG424_OK, ntag424_ks_import(ks, bak, NULL, &st));
+	CHECK_INT(0, st.counters_raised);
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_get(ks, uid_a, 1, &ctr));
+	CHECK_INT(7, ctr);
+	ntag424_ks_free(&ks);
+}
+
 static void
 import_refusals(void)
 {
@@ -434,6 +494,7 @@ ks_run_file_cases(void)
 	RUN(locked_database);
 	RUN(no_plaintext_key_in_database);
 	RUN(export_import_round_trip);
+	RUN(export_import_counters);
 	RUN(import_refusals);
 	RUN(rotate_kek_reseals_everything);
 	if (!is_pg) {

@@ -19,7 +19,8 @@ coin() { pq "$(sed -n "${1}p" "$DIR/coin.urls")"; }
 sc() { pq "$(sed -n "${1}p" "$DIR/sc.urls")"; }
 
 start_server --db "$DB" --kek-file "$KEK" --cohort an12196 \
-    --cohort self-checkout --log-level warn --metrics-listen 127.0.0.1:0
+    --cohort self-checkout --per-tag-meta-keys yes --log-level warn \
+    --metrics-listen 127.0.0.1:0
 
 expect healthz 200 ok /healthz
 

@@ -15,10 +15,12 @@ fx tap "$DIR/sc.tag" 4 >"$DIR/sc.urls"
 fx tap "$DIR/coin.tag" 2 >"$DIR/coin.urls"
 sc() { pq "$(sed -n "${1}p" "$DIR/sc.urls")"; }
 
-start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout
+start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout \
+    --per-tag-meta-keys yes
 A=$BASE A_PID=$SERVER_PID
 SERVER_PID=""
-start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout
+start_server --db "$DB" --kek-file "$KEK" --cohort self-checkout \
+    --per-tag-meta-keys yes
 B=$BASE B_PID=$SERVER_PID
 stop_both() { kill -TERM "$A_PID" "$B_PID" 2>/dev/null; wait "$A_PID" "$B_PID" 2>/dev/null; }
 trap 'stop_both; cleanup' EXIT

@@ -6,6 +6,7 @@
 
 #include "../test.h"
 #include "verifyd/routes.h"
+#include "verifyd/cache.h"
 #include "verifyd/verifyd.h"
 
 static void
@@ -18,6 +19,8 @@ verdict_statuses(void)
 	CHECK_INT(400, vd_verdict_status(VD_MALFORMED));
 	CHECK_INT(503, vd_verdict_status(VD_KEY_UNAVAILABLE));
 	CHECK_INT(503, vd_verdict_status(VD_STORE_ERROR));
+	CHECK_INT(410, vd_verdict_status(VD_REVOKED));
+	CHECK(strcmp(vd_verdict_name(VD_REVOKED), "revoked") == 0);
 	CHECK_INT(500, vd_verdict_status(VD_NVERDICTS));
 	CHECK(strcmp(vd_verdict_name(VD_KEY_UNAVAILABLE), "key_unavailable") == 0);
 }
@@ -223,6 +226,125 @@ config_http(void)
 	vd_config_free(&c);
 }
 
+static void
+uid_n(uint8_t uid[NTAG424_UID_LEN], unsigned n)
+{
+	memset(uid, 0, NTAG424_UID_LEN);
+	uid[0] = 0x04;
+	uid[3] = (uint8_t)(n >> 16);
+	uid[4] = (uint8_t)(n >> 8);
+	uid[5] = (uint8_t)n;
+}
+
+/* 10,000 UIDs into a cache of 4,096: never more than 4,096 kept. */
+static void
+cache_bounded(void)
+{
+	vd_cache_t		*c = vd_cache_new(4096, VD_DIR_UNKNOWN);
+	struct vd_tagkeys	 k, got;
+	uint8_t			 uid[NTAG424_UID_LEN];
+	unsigned		 hits = 0, n;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	memset(&k, 0, sizeof(k));
+	for (n = 0; n < 10000; n++) {
+		uid_n(uid, n);
+		k.generation = n;
+		vd_cache_put(c, uid, n, &k);
+		CHECK(vd_cache_get(c, uid, n, &got) && got.generation == n);
+	}
+	for (n = 0; n < 10000; n++) {
+		uid_n(uid, n);
+		hits += vd_cache_get(c, uid, 20000, &got);
+	}
+	CHECK(hits > 0 && hits <= 4096);
+	uid_n(uid, 9999);
+	vd_cache_drop(c, uid);
+	CHECK(!vd_cache_get(c, uid, 20000, &got));
+	vd_cache_clear(c);
+	for (hits = 0, n = 0; n < 10000; n++) {
+		uid_n(uid, n);
+		hits += vd_cache_get(c, uid, 20000, &got);
+	}
+	CHECK(hits == 0);
+	vd_cache_free(&c);
+	CHECK(c == NULL);
+	vd_cache_free(&c);
+}
+
+/* A full set gives up its least recently used entry, not a touched one. */
+static void
+cache_lru(void)
+{
+	vd_cache_t		*c = vd_cache_new(8, VD_DIR_TAGS);	/* one set */
+	struct vd_tagkeys	 k, got;
+	uint8_t			 uid[NTAG424_UID_LEN];
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	memset(&k, 0, sizeof(k));
+	for (unsigned n = 0; n < 8; n++) {
+		uid_n(uid, n);
+		vd_cache_put(c, uid, 100 + n, &k);
+	}
+	uid_n(uid, 0);
+	CHECK(vd_cache_get(c, uid, 200, &got));	/* 0 is now the newest */
+	uid_n(uid, 8);
+	vd_cache_put(c, uid, 201, &k);
+	uid_n(uid, 0);
+	CHECK(vd_cache_get(c, uid, 202, &got));
+	uid_n(uid, 1);
+	CHECK(!vd_cache_get(c, uid, 202, &got));	/* the oldest went */
+	vd_cache_free(&c);
+}
+
+/* The committed outcome turned into the verdict and its reason. */
+static void
+settle(void)
+{
+	struct vd_advance	a;
+	struct vd_result	r;
+
+	memset(&a, 0, sizeof(a));
+	memset(&r, 0, sizeof(r));
+	a.a.ctr = 7;
+	a.a.outcome = NTAG424_KS_ADVANCED;
+	r.file_data_len = 1;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_VALID, r.verdict);
+	CHECK_INT(1, r.file_data_len);
+	a.a.outcome = NTAG424_KS_REPLAY;
+	a.a.stored = 7;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_REPLAY, r.verdict);
+	CHECK(strstr(r.reason, "this URL was used before") != NULL);
+	CHECK_INT(0, r.file_data_len);
+	a.a.stored = 9;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_REPLAY, r.verdict);
+	CHECK(strstr(r.reason, "a later tap of this tag was already accepted") !=
+	    NULL);
+	a.a.outcome = NTAG424_KS_STALE;
+	vd_verify_settle(&r, &a);
+	CHECK(strstr(r.reason, "earlier provisioning") != NULL);
+	a.a.outcome = NTAG424_KS_REVOKED;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_REVOKED, r.verdict);
+	a.a.outcome = NTAG424_KS_TAMPERED;
+	vd_verify_settle(&r, &a);
+	CHECK_INT(VD_STORE_ERROR, r.verdict);
+	CHECK(strstr(r.reason, "integrity check") != NULL);
+	r.verdict = VD_REVOKED;
+	r.reason[0] = '\0';
+	char *s = vd_page(&r);
+	CHECK(s != NULL && strstr(s, ">Tag disabled<") != NULL);
+	CHECK(s != NULL && strstr(s, "disabled by its owner") != NULL);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -234,5 +356,8 @@ main(void)
 	RUN(reason_cut_at_word);
 	RUN(replay_uid_and_neutral);
 	RUN(config_http);
+	RUN(cache_bounded);
+	RUN(cache_lru);
+	RUN(settle);
 	return test_summary();
 }

@@ -1,4 +1,7 @@
-/* ntag424 keys: list, show, export, import and re-seal the keystore. */
+/*
+ * ntag424 keys: list, show, revoke, export, import and re-seal the
+ * keystore.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +18,7 @@ struct keys_opts {
 	const char	*kek_file;
 	const char	*pass_file;
 	const char	*new_kek_file;
+	const char	*reason;
 	int		 json;
 	int		 reveal;
 };
@@ -23,6 +27,9 @@ static const char usage_text[] =
     "usage: ntag424 keys list [--json] [--db DB]\n"
     "       ntag424 keys show UID [--reveal] [--json] [--db DB] "
     "[--kek-file F]\n"
+    "       ntag424 keys revoke UID [--reason TEXT] [--db DB] "
+    "[--kek-file F]\n"
+    "       ntag424 keys unrevoke UID [--db DB] [--kek-file F]\n"
     "       ntag424 keys export FILE [--passphrase-file P] [--db DB] "
     "[--kek-file F]\n"
     "       ntag424 keys import FILE [--passphrase-file P] [--db DB] "
@@ -37,7 +44,9 @@ static const char usage_text[] =
     "passphrase file, or under the KEK when no passphrase file is given.\n"
     "rotate-kek re-seals every key under a new KEK (random, or from N)\n"
     "and replaces the KEK file in use, keeping the old one beside it as\n"
-    "FILE.old-STAMP; with PROVISIO_KEK, N is required and receives it.\n";
+    "FILE.old-STAMP; with PROVISIO_KEK, N is required and receives it.\n"
+    "A revoked tag's genuine taps are answered \"revoked\" by ntag424-verifyd\n"
+    "and accepted no more; the reason stays in the keystore.\n";
 
 static void
 json_str(const char *s)
@@ -128,6 +137,22 @@ versions(const struct ntag424_ks_tag *t, char *out, size_t cap)
 		snprintf(out, cap, "-");
 }
 
+/* JSON: , "revoked": false, or true with "revoked_at" and "revoke_reason". */
+static void
+print_revoked(const struct ntag424_ks_tag *t)
+{
+	char when[32];
+
+	if (t->revoked == 0) {
+		printf(", \"revoked\": false");
+		return;
+	}
+	fmt_time(t->revoked, when, sizeof(when));
+	printf(", \"revoked\": true, \"revoked_at\": \"%s\", "
+	    "\"revoke_reason\": ", when);
+	json_str(t->revoke_reason);
+}
+
 struct list_ctx {
 	int	json;
 	int	n;
@@ -143,8 +168,9 @@ list_one(const struct ntag424_ks_tag *t, void *arg)
 	versions(t, v, sizeof(v));
 	fmt_time(t->provisioned, when, sizeof(when));
 	if (!c->json) {
-		printf("%-14s  %-11s  %3u  %-11s  %-24s  %s\n", uid,
-		    ntag424_ks_status_name(t->status), (unsigned)t->generation,
+		printf("%-14s  %-11s  %-7s  %3u  %-11s  %-24s  %s\n", uid,
+		    ntag424_ks_status_name(t->status),
+		    t->revoked ? "revoked" : "-", (unsigned)t->generation,
 		    ntag424_ks_source_name(t->source), v,
 		    t->name[0] ? t->name : "-");
 		c->n++;
@@ -157,6 +183,7 @@ list_one(const struct ntag424_ks_tag *t, void *arg)
 	    ntag424_ks_source_name(t->source), (unsigned)t->master_version, v,
 	    when);
 	json_str(t->name);
+	print_revoked(t);
 	printf("}");
 	c->n++;
 	return 0;
@@ -172,8 +199,9 @@ keys_list(const struct keys_opts *o)
 	if ((rc = open_ks(&ks, o, NTAG424_KS_NO_KEK | NTAG424_KS_NO_CREATE)))
 		goto done;
 	if (!o->json)
-		printf("%-14s  %-11s  %3s  %-11s  %-24s  %s\n", "UID", "STATUS",
-		    "GEN", "SOURCE", "KEYS (no:version)", "TEMPLATE");
+		printf("%-14s  %-11s  %-7s  %3s  %-11s  %-24s  %s\n", "UID",
+		    "STATUS", "REVOKED", "GEN", "SOURCE", "KEYS (no:version)",
+		    "TEMPLATE");
 	else
 		printf("[");
 	if ((r = ntag424_ks_tag_foreach(ks, list_one, &c)) != NTAG424_OK) {
@@ -261,11 +289,17 @@ show_tag(const struct ntag424_ks_tag *t, int json)
 		json_str(t->name);
 		printf(", \"template\": ");
 		json_str(t->tmpl);
+		print_revoked(t);
 		printf(", \"keys\": [");
 		return;
 	}
 	printf("tag %s: %s, generation %u\n", uid,
 	    ntag424_ks_status_name(t->status), (unsigned)t->generation);
+	if (t->revoked != 0) {
+		fmt_time(t->revoked, c, sizeof(c));
+		printf("  REVOKED   %s%s%s\n", c, t->revoke_reason[0] ? ": " : "",
+		    t->revoke_reason);
+	}
 	printf("  template  %s %s\n", t->name[0] ? t->name : "-",
 	    t->tmpl[0] ? t->tmpl : "");
 	printf("  keys from %s", ntag424_ks_source_name(t->source));
@@ -314,6 +348,42 @@ done:
 }
 
 static int
+keys_revoke(const struct keys_opts *o, const char *verb, const char *uidarg)
+{
+	ntag424_ks_t	*ks = NULL;
+	uint8_t		 uid[NTAG424_KS_UID_LEN];
+	int		 revoke = strcmp(verb, "revoke") == 0, r, rc;
+
+	if (uidarg == NULL || hex_decode_str(uidarg, uid, sizeof(uid)) != 0) {
+		fprintf(stderr, "ntag424 keys %s: give the tag's UID as 14 hex "
+		    "characters\n", verb);
+		return EXIT_USAGE;
+	}
+	if (!revoke && o->reason != NULL) {
+		fprintf(stderr, "ntag424 keys unrevoke: --reason is for revoke\n");
+		return EXIT_USAGE;
+	}
+	/* The tag row carries a MAC under the KEK: changing it needs the KEK. */
+	if ((rc = open_ks(&ks, o, NTAG424_KS_NO_CREATE)))
+		goto done;
+	r = revoke ? ntag424_ks_tag_revoke(ks, uid, o->reason) :
+	    ntag424_ks_tag_unrevoke(ks, uid);
+	if (r != NTAG424_OK) {
+		rc = fail(ks, r);
+		goto done;
+	}
+	if (revoke)
+		printf("tag %s revoked: ntag424-verifyd answers its taps "
+		    "\"revoked\" from now on\n", uidarg);
+	else
+		printf("tag %s is no longer revoked: its next genuine tap is "
+		    "accepted again\n", uidarg);
+done:
+	ntag424_ks_free(&ks);
+	return rc;
+}
+
+static int
 keys_export(const struct keys_opts *o, const char *file)
 {
 	ntag424_ks_t	*ks = NULL;
@@ -326,8 +396,8 @@ keys_export(const struct keys_opts *o, const char *file)
 		rc = fail(ks, r);
 		goto done;
 	}
-	printf("exported %zu tags with their keys, and the master and cohort "
-	    "keys, to %s (encrypted under %s)\n", n, file, o->pass_file ?
+	printf("exported %zu tags with their keys and read counters, and the "
+	    "master and cohort keys, to %s (encrypted under %s)\n", n, file, o->pass_file ?
 	    "the passphrase file" : "the key-encryption key: keep the KEK to "
 	    "restore it");
 done:
@@ -353,8 +423,9 @@ keys_import(const struct keys_opts *o, const char *file)
 	}
 	say_created(ks);
 	printf("imported %s: %zu tags, %zu keys added (%zu already here), "
-	    "%zu master and %zu cohort keys added\n", file, st.tags_added,
-	    st.keys_added, st.keys_same, st.masters_added, st.cohorts_added);
+	    "%zu master and %zu cohort keys added, %zu read counters raised\n",
+	    file, st.tags_added, st.keys_added, st.keys_same, st.masters_added,
+	    st.cohorts_added, st.counters_raised);
 done:
 	ntag424_ks_free(&ks);
 	return rc;
@@ -416,6 +487,7 @@ parse(int argc, char **argv, struct keys_opts *o)
 		{ "kek-file", required_argument, NULL, 'k' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "new-kek-file", required_argument, NULL, 'n' },
+		{ "reason", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "reveal", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
@@ -437,6 +509,9 @@ parse(int argc, char **argv, struct keys_opts *o)
 			break;
 		case 'n':
 			o->new_kek_file = optarg;
+			break;
+		case 'R':
+			o->reason = optarg;
 			break;
 		case 'j':
 			o->json = 1;
@@ -476,6 +551,8 @@ cmd_keys(int argc, char **argv)
 		return keys_list(&o);
 	if (strcmp(verb, "show") == 0)
 		return keys_show(&o, arg);
+	if (strcmp(verb, "revoke") == 0 || strcmp(verb, "unrevoke") == 0)
+		return keys_revoke(&o, verb, arg);
 	if (strcmp(verb, "rotate-kek") == 0)
 		return keys_rotate(&o);
 	if ((strcmp(verb, "export") == 0 || strcmp(verb, "import") == 0) &&

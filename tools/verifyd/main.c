@@ -17,7 +17,8 @@ static const char usage[] =
 "usage: ntag424-verifyd [--config FILE] [--listen ADDR:PORT] [--db DB]\n"
 "           [--kek-file FILE] [--counter-db DB] [--template T]...\n"
 "           [--cohort NAME]... [--threads N] [--log-level LEVEL]\n"
-"           [--port-file FILE] [--max-connections N]\n"
+"           [--per-tag-meta-keys yes|no] [--port-file FILE]\n"
+"           [--max-connections N]\n"
 "           [--max-connections-per-ip N] [--header-timeout S]\n"
 "           [--preview-agents LIST] [--metrics-listen ADDR:PORT|off]\n"
 "           [--replay-uid yes|no] [--reuse-port] [--require-lrp yes|no]\n"
@@ -28,6 +29,9 @@ static const char usage[] =
 "  --counter-db DB    counters elsewhere (default: the keystore)\n"
 "  --template T       a URL template to serve (tags' own are added)\n"
 "  --cohort NAME      a cohort (meta-read) key, every version active\n"
+"  --per-tag-meta-keys yes|no\n"
+"                     also try every tag's own meta-read key (reads every\n"
+"                     tag at start; each request may try them all)\n"
 "  --threads N        HTTP threads (default: one per core)\n"
 "  --log-level LEVEL  error, warn, info, debug or trace\n"
 "  --port-file FILE   write the bound port there once listening\n"
@@ -40,7 +44,8 @@ static const char usage[] =
 "  --replay-uid yes|no  the UID in JSON replay answers (default no)\n"
 "  --reuse-port       share the port with other servers (SO_REUSEPORT)\n"
 "  --require-lrp yes|no  accept only tags in LRP mode (default no: AES\n"
-"                     and LRP, told apart by the length of {picc})\n";
+"                     and LRP, told apart by the length of {picc})\n"
+"SIGHUP reads the keystore and the KEK file again.\n";
 
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -60,6 +65,7 @@ static const struct option longopts[] = {
 	{ "metrics-listen", required_argument, NULL, 'o' },
 	{ "replay-uid", required_argument, NULL, 'o' },
 	{ "reuse-port", no_argument, NULL, 'o' },
+	{ "per-tag-meta-keys", required_argument, NULL, 'o' },
 	{ "require-lrp", required_argument, NULL, 'o' },
 	{ "port-file", required_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
@@ -130,7 +136,22 @@ write_port(const char *path, uint16_t port)
 	return rc;
 }
 
-/* Serve until SIGTERM or SIGINT. */
+/* SIGHUP: keys and KEK read again; on failure the old ones keep serving. */
+static void
+reload(vd_tags_t *tags, vd_batch_t *batch, const struct vd_config *c)
+{
+	char err[512];
+
+	if (vd_tags_reload(tags, c, err, sizeof(err)) == NTAG424_OK &&
+	    vd_batch_reload(batch, err, sizeof(err)) == NTAG424_OK)
+		log_msg(PLOG_INFO, "SIGHUP: keystore, KEK, cohort keys and "
+		    "templates read again");
+	else
+		log_msg(PLOG_ERROR, "SIGHUP: still serving with the keys "
+		    "loaded before: %s", err);
+}
+
+/* Serve until SIGTERM or SIGINT; SIGHUP reloads. */
 static int
 serve(const struct vd_config *c, const char *port_file)
 {
@@ -149,6 +170,7 @@ serve(const struct vd_config *c, const char *port_file)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);	/* threads inherit it */
 	signal(SIGPIPE, SIG_IGN);
 	if (vd_tags_open(&tags, c, err, sizeof(err)) != NTAG424_OK ||
@@ -165,7 +187,8 @@ serve(const struct vd_config *c, const char *port_file)
 		    vd_http_metrics_port(http));
 	if (port_file != NULL && write_port(port_file, vd_http_port(http)))
 		goto out;
-	sigwait(&set, &sig);
+	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+		reload(tags, batch, c);
 	log_msg(PLOG_INFO, "signal %d: stopping", sig);
 	rc = 0;
 out:
