@@ -169,6 +169,13 @@ typedef struct ntag424_prov_plan {
 	 * after authenticating with that UID's key 0.
 	 */
 	bool			random_uid;
+	/*
+	 * Switch the tag to LRP mode (NT4H2421Gx 9.2; SetConfiguration 05)
+	 * before its NDEF and SDM are written. IRREVERSIBLE. A tag already in
+	 * LRP mode is provisioned as it is (rep->lrp_already). Any tag found
+	 * in LRP mode gets the LRP layout of the template, with or without.
+	 */
+	bool			lrp;
 } ntag424_prov_plan_t;
 
 /*
@@ -262,6 +269,10 @@ typedef struct ntag424_prov_report {
 	/* check: what the phone saw. */
 	char		url[NTAG424_PROV_URL_MAX];
 	uint32_t	read_ctr;
+	/* The tag's mode, learnt when the run authenticated (not in a dry run). */
+	bool		lrp;		/* authenticated in LRP mode */
+	bool		lrp_switched;	/* this run switched it (plan.lrp) */
+	bool		lrp_already;	/* plan.lrp, and it was LRP already */
 	bool		ctr_used;	/* read_ctr recorded as used */
 	/* On failure: the step, one sentence each for what and what to do. */
 	char		step[48];

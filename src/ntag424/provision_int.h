@@ -94,4 +94,12 @@ int phone_verify(struct run *r, const uint8_t meta[KLEN],
 int auth_key0(struct run *r, const uint8_t key[KLEN], const char *step);
 int counter_used(struct run *r);
 
+/* provision_lrp.c */
+int prov_compile(ntag424_template_t *t, const char *text,
+    const ntag424_template_opts_t *opts, bool lrp);
+const ntag424_template_t *prov_layout(const ntag424_template_t *t, bool lrp);
+size_t prov_ndef_len(const ntag424_template_t *t);
+int prov_switch_lrp(struct run *r);
+int prov_tag_layout(struct run *r, const ntag424_template_t **t);
+
 #endif

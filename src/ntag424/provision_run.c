@@ -167,7 +167,9 @@ decide_provision(struct run *r)
 int
 plan_provision(struct run *r)
 {
-	size_t	len = ntag424_template_ndef_len(r->tpl);
+	size_t	len = ntag424_template_ndef_len(prov_layout(r->tpl,
+	    r->p->plan.lrp) != NULL ? prov_layout(r->tpl, r->p->plan.lrp) :
+	    r->tpl);
 	int	rc;
 
 	step_read_state(r);
@@ -185,6 +187,10 @@ plan_provision(struct run *r)
 	r->files = (r->todo & 1u) != 0;
 	if (r->todo != 0)
 		run_step(r, "authenticate with key 0", 2);
+	if (r->todo != 0 && r->p->plan.lrp) {
+		run_step(r, "LRP mode (cannot be undone)", 1);
+		run_step(r, "authenticate with key 0 (LRP)", 2);
+	}
 	if (r->files)
 		steps_files(r, len,
 		    r->rep->found != NTAG424_PROV_FOUND_FACTORY, true);
@@ -351,6 +357,7 @@ run_provision(struct run *r)
 {
 	const ntag424_prov_plan_t	*plan = &r->p->plan;
 	bool				 authed = false;
+	const ntag424_template_t	*lay = r->tpl;
 	int				 rc;
 
 	if (r->rep->found == NTAG424_PROV_FOUND_OURS)
@@ -365,14 +372,16 @@ run_provision(struct run *r)
 		return run_store_fail(r, "plan", rc, false);
 	if ((rc = intend_keys(r)) != NTAG424_OK)
 		return rc;
-	if (r->todo != 0 && !authed &&
-	    (rc = auth_key0(r, r->key[0], "authenticate")) != NTAG424_OK)
+	if (r->todo != 0 &&
+	    ((!authed && (rc = auth_key0(r, r->key[0], "authenticate")) !=
+	    NTAG424_OK) || (rc = prov_switch_lrp(r)) != NTAG424_OK ||
+	    (rc = prov_tag_layout(r, &lay)) != NTAG424_OK))
 		return rc;
 	if (r->files &&
-	    ((rc = write_file(r, ntag424_template_ndef_ptr(r->tpl),
-	    ntag424_template_ndef_len(r->tpl),
+	    ((rc = write_file(r, ntag424_template_ndef_ptr(lay),
+	    ntag424_template_ndef_len(lay),
 	    r->rep->found == NTAG424_PROV_FOUND_FACTORY)) != NTAG424_OK ||
-	    (rc = change_settings(r, ntag424_template_settings(r->tpl))) !=
+	    (rc = change_settings(r, ntag424_template_settings(lay))) !=
 	    NTAG424_OK))
 		return rc;
 	if ((rc = change_keys(r)) != NTAG424_OK)

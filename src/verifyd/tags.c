@@ -77,6 +77,7 @@ struct vd_tags {
 	char			 why[VD_REASON_MAX];	/* why_lock */
 	atomic_llong		 probed;	/* last keystore read, ms */
 	uint8_t			 file_keyno, meta_keyno;
+	uint8_t			 sdm_mode;	/* NTAG424_SDM_ANY or _LRP */
 	uint8_t			 dummy[16];
 };
 
@@ -580,6 +581,7 @@ load_meta(vd_tags_t *t, ntag424_ks_t *ks, char *const *cohorts,
 static int
 add_template(vd_tags_t *t, const char *text, char *err, size_t errlen)
 {
+	ntag424_template_opts_t	 opts;
 	ntag424_template_t	*tp;
 	const char		*url, *p, *q;
 	size_t			 len, n = atomic_load(&t->ntpl);
@@ -592,7 +594,10 @@ add_template(vd_tags_t *t, const char *text, char *err, size_t errlen)
 		    TPL_MAX);
 		return NTAG424_ERR_ARG;
 	}
-	if (ntag424_template_compile(tp, text, NULL) != NTAG424_OK) {
+	/* AES and LRP tags are told apart by the length of {picc}. */
+	ntag424_template_opts_init(&opts);
+	opts.mode = t->sdm_mode;
+	if (ntag424_template_compile(tp, text, &opts) != NTAG424_OK) {
 		snprintf(err, errlen, "template %s: %s", text,
 		    ntag424_template_error(tp, NULL));
 		ntag424_template_free(&tp);
@@ -758,6 +763,7 @@ setup(vd_tags_t *t, const struct vd_config *c, char *err, size_t errlen)
 	ntag424_template_opts_init(&opts);
 	t->file_keyno = opts.file_read;
 	t->meta_keyno = opts.meta_read;
+	t->sdm_mode = c->require_lrp ? NTAG424_SDM_LRP : NTAG424_SDM_ANY;
 	t->per_tag_meta = c->per_tag_meta;
 	if ((c->db != NULL && (t->db = strdup(c->db)) == NULL) ||
 	    (c->kek_file != NULL &&

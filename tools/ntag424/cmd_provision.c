@@ -17,7 +17,7 @@ static const char usage_text[] =
     "usage: ntag424 provision --preset NAME [--url URL] | --template T\n"
     "                         [--keys random|diversified] [--cohort NAME]\n"
     "                         [--meta-key cohort|per-tag] "
-    "[--anyone-can-write]\n"
+    "[--anyone-can-write] [--lrp]\n"
     "                         [--reader NAME] [--db DB] [--kek-file F]\n"
     "                         [--dry-run] [--json] "
     "[--batch [--count N] [--timeout SECS]]\n"
@@ -37,6 +37,10 @@ static const char usage_text[] =
     "                  verifier must then try every such key on each tap\n"
     "  --anyone-can-write  leave the NDEF file's ReadWrite right free\n"
     "                  (AccessRights E0 E0): anyone can rewrite the URL\n"
+    "  --lrp           switch the tag to LRP mode (NXP's leakage\n"
+    "                  resilient cipher suite) before writing its SDM;\n"
+    "                  CANNOT BE UNDONE: reset keeps the tag in LRP mode.\n"
+    "                  A tag already in LRP mode needs nothing for it.\n"
     "The URL read to verify the tag is recorded as used: the verifier\n"
     "answers it 'replay'. --dry-run prints the plan and its C-APDU count\n"
     "and changes nothing. --batch provisions tag after tag until\n"
@@ -111,8 +115,12 @@ provision_one(struct prov_ctx *c, const struct prov_opts *o,
 	ntag424_dev_set_trace(dev, o->trace);
 	*rc = ntag424_prov_provision(c->p, dev, rep);
 	ntag424_dev_free(&dev);
-	if (o->dry_run && *rc == NTAG424_OK && !o->json)
+	if (o->dry_run && *rc == NTAG424_OK && !o->json) {
 		prov_print_plan("plan", rep);
+		if (o->lrp)
+			printf("note: --lrp switches the tag to LRP mode for "
+			    "good (skipped if it is in LRP mode already)\n");
+	}
 	return prov_print(o, rep, *rc, done_word(o, rep));
 }
 

@@ -48,6 +48,7 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		{ "random-uid", no_argument, NULL, 'X' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "uid", required_argument, NULL, 'U' },
+		{ "lrp", no_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -80,6 +81,7 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		case 'X': o->random_uid = 1; break;
 		case 'y': o->yes = 1; break;
 		case 'U': o->uid = optarg; break;
+		case 'L': o->lrp = 1; break;
 		case 'j': o->json = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'b': o->batch = 1; break;
@@ -136,6 +138,7 @@ plan_keys(const struct prov_opts *o, ntag424_prov_plan_t *plan)
 			return EXIT_USAGE;
 		}
 	}
+	plan->lrp = o->lrp != 0;
 	if (o->anyone_write) {
 		plan->opts.access.read_write = NTAG424_AR_FREE;
 		fprintf(stderr, "ntag424 %s: warning: --anyone-can-write: the "
@@ -398,6 +401,9 @@ print_json(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 	json_object_set_new(j, "factory_keys",
 	    json_integer(rep->factory_keys));
 	json_object_set_new(j, "resumed", json_boolean(rep->resumed));
+	if (rep->lrp || rep->lrp_already || rep->lrp_switched)
+		json_object_set_new(j, "lrp", json_string(rep->lrp_switched ?
+		    "switched" : rep->lrp_already ? "already" : "yes"));
 	json_object_set_new(j, "apdus", json_integer((json_int_t)rep->apdus));
 	json_object_set_new(j, "bytes", json_integer((json_int_t)rep->bytes));
 	json_object_set_new(j, "failed_auths",
@@ -430,6 +436,20 @@ print_json(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 		printf("%s\n", s);
 	free(s);
 	json_decref(j);
+}
+
+/* The tag's cipher suite, once a run has authenticated. */
+static void
+print_lrp(const ntag424_prov_report_t *rep)
+{
+	if (rep->lrp_switched)
+		printf("cipher suite: LRP (switched in this run; this cannot be "
+		    "undone)\n");
+	else if (rep->lrp_already)
+		printf("cipher suite: LRP (--lrp: the tag was in LRP mode "
+		    "already, nothing to do)\n");
+	else if (rep->lrp)
+		printf("cipher suite: LRP\n");
 }
 
 /* An older layout left keys at the factory key: say which, and the cure. */
@@ -475,6 +495,7 @@ prov_print(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 	if (rep->url[0] != '\0')
 		printf("url: %s\ncounter: %lu\n", rep->url,
 		    (unsigned long)rep->read_ctr);
+	print_lrp(rep);
 	print_factory_keys(rep);
 	return 0;
 }

@@ -27,6 +27,7 @@ struct prov_opts {
 	int		 random_uid;	/* provision --random-uid */
 	int		 yes;		/* --yes: confirmed */
 	const char	*uid;		/* --uid: a tag hiding its UID */
+	int		 lrp;		/* --lrp: switch to LRP mode */
 	int		 json;
 	int		 dry_run;
 	int		 batch;
