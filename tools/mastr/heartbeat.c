@@ -15,6 +15,7 @@
 #include "mastr/handoff.h"
 #include "gate.h"
 #include "opt.h"
+#include "../version.h"
 
 extern char **environ;
 
@@ -149,6 +150,8 @@ main(int argc, char **argv)
 	uint8_t		key[MASTR_KEY_LEN];
 	int		r, rc = EXIT_EMERGENCY;
 
+	if (tool_version(argc, argv, "mastr-heartbeat"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("mastr-heartbeat: cannot make the process non-dumpable");
 		return 1;

@@ -18,6 +18,7 @@
 #include "mastr/err.h"
 #include "mastr/token.h"
 #include "opt.h"
+#include "../version.h"
 
 #define EXIT_USAGE	2
 #define EXIT_FAIL	1
@@ -319,6 +320,8 @@ main(int argc, char **argv)
 	struct args	a = { .fd = -1 };
 	int		r;
 
+	if (tool_version(argc, argv, "mastr-token"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("mastr-token: cannot make the process non-dumpable");
 		return 1;

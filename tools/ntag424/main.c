@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "common/harden.h"
 #include "ntag424/pcsc.h"
+#include "../version.h"
 
 static const struct subcommand commands[] = {
 	{ "list-readers", "list the PC/SC readers", cmd_list_readers },
@@ -68,6 +69,8 @@ main(int argc, char **argv)
 {
 	int n;
 
+	if (tool_version(argc, argv, "ntag424"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("ntag424: cannot make the process non-dumpable");
 		return 1;

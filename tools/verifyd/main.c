@@ -12,6 +12,7 @@
 #include "common/harden.h"
 #include "common/log.h"
 #include "verifyd/verifyd.h"
+#include "../version.h"
 
 static const char usage[] =
 "usage: ntag424-verifyd [--config FILE] [--listen ADDR:PORT] [--db DB]\n"
@@ -179,6 +180,8 @@ main(int argc, char **argv)
 	const char		*port_file = NULL;
 	int			 rc;
 
+	if (tool_version(argc, argv, "ntag424-verifyd"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("ntag424-verifyd: cannot make the process non-dumpable");
 		return 1;
