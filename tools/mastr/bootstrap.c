@@ -20,7 +20,8 @@ usage(FILE *f)
 	fprintf(f,
 "usage: mastr-bootstrap --port TTY [--golden-file FILE] [--tcti STRING]\n"
 "       [--key-handle H] [--nv-index I] [--key-file FILE] [--debug]\n"
-"       [--timeout-ms N]\n");
+"       [--timeout-ms N]\n"
+"       mastr-bootstrap --version\n");
 }
 
 static int

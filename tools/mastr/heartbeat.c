@@ -35,7 +35,8 @@ usage(FILE *f)
 "usage: mastr-heartbeat --port TTY [--golden-file FILE] [--tcti STRING]\n"
 "       [--key-handle H] [--nv-index I] [--key-file FILE] [--debug]\n"
 "       [--interval-ms N] [--max-missed N] [--emergency-cmd CMD]\n"
-"       [--timeout-ms N]\n");
+"       [--timeout-ms N]\n"
+"       mastr-heartbeat --version\n");
 }
 
 /* Run the emergency command through /bin/sh; the host is not trusted now. */

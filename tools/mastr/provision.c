@@ -51,7 +51,8 @@ usage(FILE *f)
 "  --show-token-pubkey      print the stored token public key\n"
 "  --verify                 check that provisioning is complete\n"
 "  --golden-hash [FILE]     print SHA-256 of FILE (/boot/vmlinuz)\n"
-"  --help\n", prog);
+"  --help\n"
+"  --version                print the version and exit\n", prog);
 }
 
 static int

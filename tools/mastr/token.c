@@ -49,9 +49,10 @@ usage(FILE *f)
 "       [--session-timeout-ms N] [--halt-period-ms N] [--fault NAME]...\n"
 "       %s --state DIR --show-pubkey | --reset |\n"
 "       [--set-host-pubkey HEX] [--set-golden-hash HEX]\n"
+"       %s --version\n"
 "faults: bad-sig wrong-key gcm-tag checksum bad-escape oversize debug-msg\n"
 "        error nack drop-ping drop-boot-ok drop-hb-ack encrypted-start\n"
-"SIGUSR1 starts a re-attestation; SIGTERM stops.\n", prog, prog);
+"SIGUSR1 starts a re-attestation; SIGTERM stops.\n", prog, prog, prog);
 }
 
 static void

@@ -33,7 +33,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: ntag424 [--transmit-timeout MS] COMMAND "
-	    "[options]\n\ncommands:\n");
+	    "[options]\n       ntag424 --version\n\ncommands:\n");
 	for (const struct subcommand *c = commands; c->name != NULL; c++)
 		fprintf(f, "  %-14s %s\n", c->name, c->summary);
 	fprintf(f, "\n--transmit-timeout MS: give up on a tag or reader that "

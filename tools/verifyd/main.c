@@ -22,6 +22,7 @@ static const char usage[] =
 "           [--max-connections-per-ip N] [--header-timeout S]\n"
 "           [--preview-agents LIST] [--metrics-listen ADDR:PORT|off]\n"
 "           [--replay-uid yes|no] [--reuse-port]\n"
+"       ntag424-verifyd --version\n"
 "  --config FILE      read \"key = value\" lines (same keys as the flags)\n"
 "  --listen ADDR:PORT where to listen (default 127.0.0.1:8424; port 0: any)\n"
 "  --db DB            keystore: SQLite path or postgresql:// URI\n"
