@@ -3,6 +3,7 @@
 #   make check   install what is missing, build, run every test (normal build,
 #                ASan+UBSan build, and each libFuzzer harness for a short run)
 #   make bench   the benchmarks in bench/
+#   make install the programs, man pages, headers and libraries (DESTDIR=...)
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -10,7 +11,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 CTEST      = ctest --output-on-failure -j$(JOBS)
 
-.PHONY: all deps build check check-normal check-asan check-fuzz demo bench clean
+.PHONY: all deps build install check check-normal check-asan check-fuzz demo bench clean
 
 all: build
 
@@ -20,6 +21,10 @@ deps:
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD) -j$(JOBS)
+
+# DESTDIR=... stages the install (packaging); PREFIX is CMake's prefix.
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 
 check: check-normal check-asan check-fuzz
 
