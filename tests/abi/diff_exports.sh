@@ -12,7 +12,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 inc=$tmp/prefix/include
-libdir=$(dirname "$(find "$tmp/prefix" -name 'libntag424.so' | head -n 1)")
+so=$(find "$tmp/prefix" -name 'libntag424.so' | head -n 1)
+if [ -z "$so" ] || [ ! -d "$inc/ntag424" ] || [ ! -d "$inc/mastr" ]; then
+	echo "FAIL: cmake --install installs no libntag424.so or no headers"
+	exit 1
+fi
+libdir=$(dirname "$so")
 status=0
 
 check() {
