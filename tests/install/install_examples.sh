@@ -31,14 +31,17 @@ for f in "$libdir/libntag424.so.0" "$libdir/libntag424.a" \
 done
 
 pkg() {
-	PKG_CONFIG_PATH=$(dirname "$pc") pkg-config \
-	    --define-variable=prefix="$prefix" "$@"
+	PKG_CONFIG_PATH=$(dirname "$pc") pkg-config "$@"
 }
 [ "$(pkg --modversion ntag424)" = "$("$prefix/bin/ntag424" --version |
     awk '{ print $NF }')" ] || fail "pkg-config version is not the program's"
 flags=$(pkg --cflags --libs ntag424)
 case $flags in
 *"$src"*|*"$build"*) fail "pkg-config points into the tree: $flags" ;;
+esac
+case $flags in
+*"-I$prefix/"*"-L$prefix/"*) ;;
+*) fail "pkg-config does not point into $prefix: $flags" ;;
 esac
 for ex in sun_verify tag_info provision_tag; do
 	# shellcheck disable=SC2086
