@@ -31,13 +31,23 @@ tmp=$(mktemp -d)
 installed=0
 cleanup() {
 	# shellcheck disable=SC2086
-	[ "$installed" -eq 0 ] || dpkg --purge $pkgs >/dev/null 2>&1 || true
+	[ "$installed" -eq 0 ] || dpkg_wait --purge $pkgs || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 fail() {
 	echo "FAIL: $*"
 	exit 1
+}
+# dpkg with its arguments; while another program (apt-get of someone else
+# on this machine) holds dpkg's lock, try again, at most 60 times.
+dpkg_wait() {
+	n=0
+	while ! dpkg "$@" >"$tmp/dpkg.log" 2>&1; do
+		grep -q 'lock' "$tmp/dpkg.log" && [ "$n" -lt 60 ] || return 1
+		n=$((n + 1))
+		sleep 5
+	done
 }
 
 "$src/scripts/build-deb" "$tmp/out" >"$tmp/build.log" 2>&1 ||
@@ -54,7 +64,7 @@ grep '^[EW]:' "$tmp/lintian.log" || true
 
 installed=1
 # shellcheck disable=SC2086
-dpkg -i $debs >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg -i"; }
+dpkg_wait -i $debs || { cat "$tmp/dpkg.log"; fail "dpkg -i"; }
 
 want="ntag424 $(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)"
 got=$(/usr/bin/ntag424 --version)
@@ -77,7 +87,7 @@ got=$("$tmp/sun_verify" 'https://ntag.nxp.com/424?e={picc}&c={mac}' \
     fail "the example printed '$got'"
 
 # shellcheck disable=SC2086
-dpkg --purge $pkgs >"$tmp/purge.log" 2>&1 || { cat "$tmp/purge.log"; fail "purge"; }
+dpkg_wait --purge $pkgs || { cat "$tmp/dpkg.log"; fail "purge"; }
 installed=0
 [ ! -e /usr/bin/ntag424 ] || fail "/usr/bin/ntag424 left after purge"
 ! getent passwd ntag424-verifyd >/dev/null || fail "user left after purge"
