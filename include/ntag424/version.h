@@ -30,7 +30,7 @@ typedef struct ntag424_version {
 } ntag424_version_t;
 
 /*
- * GetVersion, all three frames. MAC mode inside a session (reference D-16:
+ * GetVersion, all three frames. MAC mode inside a session (E-11:
  * MAC on the first command, over all three answers on the last).
  * Status words: 911E, 917E, 91CA, 91EE.
  */

@@ -71,7 +71,7 @@ part1(emu_t *e, uint8_t keyno, wbuf_t *out)
 	if (keyno >= EMU_NKEYS)
 		return SW_NO_KEY;
 	if (e->v.level != LEVEL_APP)
-		return SW_PERMISSION;	/* D-31: only LRP originality keys */
+		return SW_PERMISSION;	/* E-24: only LRP originality keys */
 	if ((sw = fail_count(e, keyno)) != SW_OK)
 		return sw;
 	if (emu_random(e, &e->inj_rndb, e->v.rndb, 16) < 0 ||
@@ -84,7 +84,7 @@ part1(emu_t *e, uint8_t keyno, wbuf_t *out)
 	return SW_MORE;
 }
 
-/* 90 71 00 00 Lc KeyNo LenCap [PCDcap2] 00; extra bytes ignored (D-13). */
+/* 90 71 00 00 Lc KeyNo LenCap [PCDcap2] 00; extra bytes ignored (E-9). */
 uint16_t
 auth_first(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 {

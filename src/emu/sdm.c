@@ -16,7 +16,7 @@ sdm_active(const emu_t *e, const emu_file_t *f)
 	return !e->v.sess.active && (f->option & FO_SDM) != 0;
 }
 
-/* Is the counter mirrored (plain or in PICCData)? D-28 for FFFFFF. */
+/* Is the counter mirrored (plain or in PICCData)? E-22 for FFFFFF. */
 static int
 ctr_mirrored(const emu_file_t *f)
 {

@@ -53,7 +53,7 @@ session_mact(const emu_session_t *s, uint8_t first, const uint8_t *data,
 	return r;
 }
 
-/* Answer MACt over RC(00) || CmdCtr || TI || data, for GetVersion (D-16). */
+/* Answer MACt over RC(00) || CmdCtr || TI || data, for GetVersion (E-11). */
 int
 sm_resp_mact(emu_t *e, const uint8_t *data, size_t len, uint8_t mact[8])
 {

@@ -114,7 +114,7 @@ auth_no_such_key(void)
 	rig_close(&r);
 }
 
-/* D-31: before the application is selected, EV2 authentication is 919D. */
+/* E-24: before the application is selected, EV2 authentication is 919D. */
 static void
 auth_at_mf_level(void)
 {
