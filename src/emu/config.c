@@ -1,6 +1,6 @@
 /*
  * SetConfiguration, GetVersion and GetCardUID (NT4H2421Gx 10.5.1-10.5.3,
- * Tables 49-62; reference 6.4, 6.6, 6.14).
+ * Tables 49-62; AN12196 6.5, 7.1-7.3).
  */
 #include <string.h>
 

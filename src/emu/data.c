@@ -1,7 +1,7 @@
 /*
  * ReadData and WriteData (NT4H2421Gx 10.8.1, 10.8.2, Tables 78-83) and the
- * access decision they share with the ISO commands (DS 8.2.3.3-8.2.3.5;
- * reference 3.6): a matching key gives the file's CommMode, a free right
+ * access decision they share with the ISO commands (DS 8.2.3.3-8.2.3.5,
+ * Table 9): a matching key gives the file's CommMode, a free right
  * alone gives Plain, unauthenticated SDMFileRead gives a plain SDM read.
  */
 #include <string.h>

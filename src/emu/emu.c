@@ -7,7 +7,7 @@
 #include "emu/emu_int.h"
 #include "ntag424/err.h"
 
-/* NT4H2421Gx 8.2.3.2, fields of reference 3.3; bytes 23-31 zero (E-2). */
+/* NT4H2421Gx 8.2.3.2, Table 5; bytes 23-31 zero (docs/emulator.md E-2). */
 static const uint8_t factory_cc[23] = {
 	0x00, 0x17, 0x20, 0x01, 0x00, 0x00, 0xFF, 0x04, 0x06, 0xE1, 0x04,
 	0x01, 0x00, 0x00, 0x00, 0x05, 0x06, 0xE1, 0x05, 0x00, 0x80, 0x82,
@@ -31,7 +31,7 @@ factory_file(emu_file_t *f, uint32_t size, uint8_t option, uint16_t ar)
 	f->ctr_limit = 0xFFFFFF;
 }
 
-/* Reference 3.2 (DS Tables 5, 8, 13) and 4.1; key versions 00 (E-6). */
+/* DS 8.2.3, Tables 5, 8, 13, and 8.2.4; key versions 00 (E-6). */
 void
 emu_factory(emu_persist_t *p, const uint8_t uid[EMU_UID_LEN])
 {

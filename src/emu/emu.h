@@ -145,7 +145,7 @@ typedef struct emu_delay {
 typedef struct emu emu_t;
 
 /*
- * A factory tag (reference 3, 4): application keys all zero, version 00,
+ * A factory tag (DS 8.2.3, 8.2.4): application keys all zero, version 00,
  * factory files, own random originality key. uid NULL: 04 + 6 random
  * bytes. Returns NULL if out of memory or RAND_bytes failed.
  */

@@ -1,6 +1,6 @@
 /*
  * GetFileSettings, ChangeFileSettings and GetFileCounters (NT4H2421Gx
- * 10.7.1-10.7.3, Tables 69-77; reference 6.7, 6.8, 6.10, 10.3, 10.4).
+ * 10.7.1-10.7.3, Tables 69-77; SDM layout rules 9.3.3-9.3.7).
  */
 #include <string.h>
 

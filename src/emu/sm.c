@@ -1,5 +1,5 @@
 /*
- * EV2 secure messaging, tag side (NT4H2421Gx 9.1.2-9.1.10; reference 8):
+ * EV2 secure messaging, tag side (NT4H2421Gx 9.1.2-9.1.10; AN12196 5):
  * command MAC check with CmdCtr n, decryption under IVc, CmdCtr n+1 before
  * the answer, answer MAC and encryption under IVr, session keys (9.1.7).
  */

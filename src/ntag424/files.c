@@ -25,7 +25,7 @@
 #define MAC_LEN		16
 #define ENC_UNIT	32
 
-/* Which conditional SDM fields are on the wire (Table 69, reference 10.3). */
+/* Which conditional SDM fields are on the wire (NT4H2421Gx Table 69). */
 struct presence {
 	bool	uid, ctr, picc, mac_in, enc, mac, limit;
 };
@@ -292,7 +292,7 @@ ntag424_file_settings_validate(const ntag424_file_settings_t *fs,
 		return bad(field, "access.write");
 	if (!key_or(a->read_write, true))
 		return bad(field, "access.read_write");
-	/* Seeds errata 4: a free Change right lets anyone rewrite SDM. */
+	/* Free Change right: anyone could rewrite SDM (docs/provisioning.md). */
 	if (!key_or(a->change, false))
 		return bad(field, "access.change");
 	if (!fs->sdm.enabled)

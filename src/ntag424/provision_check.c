@@ -1,7 +1,7 @@
 /*
- * Verify like a phone (design step 5): read the NDEF plain without a
- * session, verify the SUN URL the tag mirrored, authenticate with key 0
- * once. Used at the end of provision and by ntag424_prov_check().
+ * Verify like a phone (docs/provisioning.md step 5): read the NDEF plain
+ * without a session, verify the SUN URL the tag mirrored, authenticate
+ * with key 0 once. Used at the end of provision and by ntag424_prov_check().
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
  * Every command of the emulator, success and each status word it gives
- * (reference 6, 7; the D-n choices documented in src/emu/emu.h).
+ * (NT4H2421Gx 10, Tables 23-24; the E-n choices of docs/emulator.md).
  */
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -86,7 +86,7 @@ native_lengths(void)
 	emu_free(&e);
 }
 
-/* Reference 16: factory byte recipes. */
+/* Factory bytes (DS 8.2.3.2, Tables 5, 8, 13) and first status words. */
 static void
 factory_recipes(void)
 {
@@ -243,7 +243,7 @@ cfs(const char *payload_hex, uint8_t fileno)
 	return sw;
 }
 
-/* DS Table 71 (reference 6.8) with the E-12/E-13/E-22 choices. */
+/* DS 10.7.1, Table 71, with the E-12/E-13/E-22 choices. */
 static void
 change_file_settings_validation(void)
 {
@@ -599,7 +599,7 @@ set_configuration(void)
 	emu_free(&e);
 }
 
-/* Reference 9: TotFailCtr lock, ChangeKey unlock, the delay states. */
+/* DS 9, AN12196 7.4: TotFailCtr lock, ChangeKey unlock, the delay states. */
 static void
 failed_auth_counter(void)
 {

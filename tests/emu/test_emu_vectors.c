@@ -1,6 +1,6 @@
 /*
  * AN12196 byte-level vectors replayed against the emulator, with AN12196's
- * RndB, TI, keys and padding injected (shared/vectors/ntag424-vectors.md).
+ * RndB, TI, keys and padding injected (IDs: docs/test-vectors.md).
  */
 #include <string.h>
 

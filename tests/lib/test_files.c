@@ -118,7 +118,7 @@ round_trip(void)
 	CHECK_INT(NTAG424_ERR_RX, nt_settings_decode(resp, n + 5, &back));
 }
 
-/* Factory settings of all three files validate (reference 3.2). */
+/* Factory settings of all three files validate (DS Tables 5, 8, 13). */
 static void
 factory_settings_valid(void)
 {
@@ -198,7 +198,7 @@ rule_access_nibbles(void)
 	}
 }
 
-/* Seeds errata 4: a free Change right is never sent. */
+/* A free Change right is never sent (docs/provisioning.md). */
 static void
 rule_change_free(void)
 {

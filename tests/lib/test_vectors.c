@@ -1,7 +1,7 @@
 /*
- * The published vectors of /work/shared/vectors/ntag424-vectors.md (all but
- * SUN-*), replayed through the command layer against a scripted tag that
- * checks every C-APDU byte for byte.
+ * The published vectors of docs/test-vectors.md (all but SUN-*), replayed
+ * through the command layer against a scripted tag that checks every
+ * C-APDU byte for byte.
  */
 #include <string.h>
 
