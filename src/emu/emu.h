@@ -1,12 +1,12 @@
 /*
  * The software NTAG 424 DNA (NT4H2421Gx), the project's test oracle.
  *
- * A behavioural tag written from the NT4H2421Gx data sheet and AN12196: its
- * core is the pure function emu_process() from (state, C-APDU) to R-APDU.
- * The state is split into a persistent part (what the tag keeps in NVM) and
- * a volatile part (what a power cycle forgets). Only primitives (AES, CMAC,
- * CRC32, cursor) are shared with libntag424; every session rule lives in
- * src/emu.
+ * A behavioural tag written from the NT4H2421Gx data sheet (DS) and
+ * AN12196: its core is the pure function emu_process() from (state,
+ * C-APDU) to R-APDU. The state is split into a persistent part (what the
+ * tag keeps in NVM) and a volatile part (what a power cycle forgets).
+ * Only primitives (AES, CMAC, CRC32, cursor) are shared with libntag424;
+ * every session rule lives in src/emu.
  *
  * Where the data sheet is silent the emulator makes a choice; each is
  * documented, with its reason and evidence, as E-n in docs/emulator.md:

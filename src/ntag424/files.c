@@ -153,7 +153,7 @@ nt_settings_decode(const uint8_t *p, size_t len, ntag424_file_settings_t *fs)
 	    buf_read_u8(&p, &len, &ar1) < 0 ||
 	    buf_read_u24le(&p, &len, &fs->file_size) < 0)
 		return NTAG424_ERR_RX;
-	/* Table 12: X0 is Plain (E-5). */
+	/* Table 12: X0 is Plain (docs/emulator.md E-5). */
 	fs->comm_mode = (opt & 0x03) == 0x03 ? NTAG424_COMM_FULL :
 	    (opt & 0x03) == 0x01 ? NTAG424_COMM_MAC : NTAG424_COMM_PLAIN;
 	fs->access.read_write = ar0 >> 4;

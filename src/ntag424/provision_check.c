@@ -38,7 +38,7 @@ auth_key0(struct run *r, const uint8_t key[KLEN], const char *step)
 /*
  * End the session on both sides: forgetting ours is not enough, the tag
  * would still expect MACs. Selecting the MF ends it on the tag and in the
- * device (E-18), then the application is selected again.
+ * device (docs/emulator.md E-18), then the application is selected again.
  */
 static int
 end_session(struct run *r)

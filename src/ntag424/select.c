@@ -11,7 +11,7 @@ static const uint8_t ndef_app[] = { 0xD2, 0x76, 0x00, 0x00, 0x85, 0x01, 0x01 };
 
 /*
  * P2 0C: no FCI. The session survives and CmdCtr does not move (AN12196
- * 6.11-6.14, E-18), so this bypasses secure messaging.
+ * 6.11-6.14, docs/emulator.md E-18), so this bypasses secure messaging.
  */
 static int
 select_iso(ntag424_dev_t *dev, uint8_t p1, const uint8_t *data, size_t len)

@@ -276,7 +276,7 @@ counter_limit(void)
 	CHECK_INT(0x9100, read_data_all(e, dyn, &n));
 	CHECK_INT(0x9000, iso_read_all(e, dyn, &n));
 	CHECK_INT(2, f->sdm_ctr);
-	/* E-23: the run that reached the limit may go on */
+	/* docs/emulator.md E-23: the run that reached the limit may go on */
 	CHECK_INT(0x9000, h_sw(e, "00B0000010"));
 	CHECK_INT(0x9000, h_sw(e, "00A4000C02E10400"));
 	CHECK_INT(0x6982, h_sw(e, "00B0000000"));

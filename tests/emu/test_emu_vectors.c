@@ -70,7 +70,7 @@ static const char *sm3_capdu =
  * AUTH-1, then SM-3 (WriteData Full, AN Table 18) and SM-4
  * (ChangeFileSettings, AN Table 19) in the same session. File 02 is first
  * set to Full with Write = key 0, the only settings under which the AN's
- * Full WriteData is what a tag expects (E-26).
+ * Full WriteData is what a tag expects (docs/emulator.md E-26).
  */
 static void
 an_auth1_sm3_sm4(void)

@@ -177,7 +177,7 @@ data_permission_denied(void)
 	rig_close(&r);
 }
 
-/* E-26: a Full command to a file that is Plain in this state: 917E. */
+/* docs/emulator.md E-26: a Full command to a file now Plain: 917E. */
 static void
 data_wrong_mode_length(void)
 {

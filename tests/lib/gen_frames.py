@@ -107,7 +107,8 @@ def main():
     # WriteData of the 128-byte SM-3 image with the ACR122U chunk (Lc <= 52).
     emit("write_full_52", write_chunks("full", 31))
     emit("write_mac_52", write_chunks("mac", 37))
-    # ReadData of all 256 bytes of file 02 in Full: 239 + 17 (E-16).
+    # ReadData of all 256 bytes of file 02 in Full: 239 + 17
+    # (docs/emulator.md E-16).
     s = Session(*AUTH1, 0)
     file2 = bytes((i * 7) & 0xFF for i in range(256))
     steps = []

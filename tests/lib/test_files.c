@@ -298,7 +298,7 @@ rule_enc_conditions(void)
 	fs.sdm.read_ctr = false;
 	fs.sdm.ctr_ret = NTAG424_AR_NEVER;
 	expect_bad(&fs, 2, "sdm.enc_file_data");
-	/* E-22: a counter enabled but not mirrored does not count. */
+	/* docs/emulator.md E-22: a counter on but not mirrored: no count. */
 	plain_mirror(&fs);
 	fs.sdm.enc_file_data = true;
 	fs.sdm.read_ctr_offset = NTAG424_SDM_NO_MIRROR;
