@@ -102,7 +102,7 @@ typedef struct emu_file {
 	uint8_t		data[EMU_FILE_MAX];
 } emu_file_t;
 
-/* Failed-authentication counters of one key (reference section 9). */
+/* Failed-authentication counters of one key (AN12196 7.4; E-21). */
 typedef struct emu_failctr {
 	uint16_t	tot;		/* TotFailCtr */
 	uint8_t		seq;		/* SeqFailCtr */
