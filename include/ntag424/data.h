@@ -1,7 +1,7 @@
 /*
  * File data: ReadData / WriteData (NT4H2421Gx 10.8) in Plain, MAC or Full,
  * and the plain ISOReadBinary / ISOUpdateBinary (10.9.2, 10.9.3). An ISO
- * command answering an error in a session ends it (DS 9.1.9,
+ * command answering an error in a session ends it (NT4H2421Gx 9.1.9,
  * docs/emulator.md E-3).
  *
  * Long transfers are split below the caller: secured reads in pieces of at

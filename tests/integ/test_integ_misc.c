@@ -13,7 +13,7 @@
 #include "internal.h"
 #include "test.h"
 
-/* docs/emulator.md E-10: the emulator's GetVersion (DS Tables 56-58). */
+/* docs/emulator.md E-10: the emulator's GetVersion (NT4H2421Gx 10.5.2). */
 static void
 check_version(const ntag424_version_t *v, const uint8_t uid[7])
 {

@@ -118,7 +118,7 @@ round_trip(void)
 	CHECK_INT(NTAG424_ERR_RX, nt_settings_decode(resp, n + 5, &back));
 }
 
-/* Factory settings of all three files validate (DS Tables 5, 8, 13). */
+/* Factory settings of all three files validate (NT4H2421Gx Tables 5, 8, 13). */
 static void
 factory_settings_valid(void)
 {
