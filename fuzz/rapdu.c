@@ -118,6 +118,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dev->sess.suite = &nt_suite_aes;
 	}
 	secured(dev);
+	/* The same through the LRP suite (AuthenticateLRPFirst, LRICB). */
+	nt_test_set_rnda(dev, rnda);
+	if (ntag424_auth_lrp_first(dev, 0, key) != NTAG424_OK) {
+		memset(&dev->sess, 0, sizeof(dev->sess));
+		if (lrp_init(&dev->sess.lrp_mac, key, 0) == 0 &&
+		    lrp_init(&dev->sess.lrp_enc, key, 1) == 0)
+			dev->sess.suite = &nt_suite_lrp;
+	}
+	secured(dev);
 	ntag424_dev_free(&dev);
 	return 0;
 }

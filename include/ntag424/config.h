@@ -29,6 +29,23 @@ int ntag424_config_random_uid(ntag424_dev_t *dev);
 int ntag424_config_failed_auth(ntag424_dev_t *dev, bool enable,
     uint16_t limit, uint16_t decrement);
 
+/*
+ * Option 05: switch the tag to LRP mode. IRREVERSIBLE: from then on only
+ * LRP authentication works (EV2First answers 919D), and SDM is off until
+ * the NDEF file's settings are written again (NT4H2421Gx 9.3.4.2). The
+ * running session keeps its suite. PDCap2.5 and PDCap2.6 are written as 00.
+ */
+int ntag424_config_lrp(ntag424_dev_t *dev);
+
+/*
+ * Is the tag in LRP mode? Without a session and without touching any
+ * failed-authentication counter: Part 1 of an LRP authentication with
+ * OriginalityKey 1 at MF level, which only a tag in LRP mode answers;
+ * then the application is selected again (any session ends). Returns 1
+ * (LRP), 0 (AES) or an error.
+ */
+int ntag424_config_lrp_mode(ntag424_dev_t *dev);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,7 +29,9 @@
  * (AN10922) gives every provisioning its own keys.
  *
  * Reset is the same engine backwards: NDEF cleared, SDM off with factory
- * access rights, keys 1..4 then key 0 back to zero with version 00.
+ * access rights, keys 1..4 then key 0 back to zero with version 00 (every
+ * key at another version, and every stored key that is not zero: an
+ * adopted tag can carry keys of its own at version 00).
  *
  * The engine knows nothing about databases: it reads and records keys
  * through ntag424_prov_store_t, which the keystore implements
@@ -66,6 +68,7 @@ enum ntag424_prov_status {
 	NTAG424_PROV_PROVISIONED,
 	NTAG424_PROV_FAILED,
 	NTAG424_PROV_RESETTING,
+	NTAG424_PROV_IMPORTED,		/* keys from another tool's file */
 };
 
 /* Key slots and the state of a stored key (as in the keystore). */
@@ -158,10 +161,25 @@ typedef struct ntag424_prov_plan {
 	unsigned		key_mask;	/* bit k: give key k a new key */
 	unsigned		cohort_mask;	/* bit k: key k is the cohort's */
 	char			cohort[NTAG424_PROV_NAME_MAX + 1];
+	/*
+	 * Turn on Random ID (SetConfiguration) as the last change, in the
+	 * session of the final key 0 check. PERMANENT: the tag then hides
+	 * its UID from every reader, and every later run must name it with
+	 * ntag424_prov_expect_uid(); it confirms the UID with GetCardUID
+	 * after authenticating with that UID's key 0.
+	 */
+	bool			random_uid;
+	/*
+	 * Switch the tag to LRP mode (NT4H2421Gx 9.2; SetConfiguration 05)
+	 * before its NDEF and SDM are written. IRREVERSIBLE. A tag already in
+	 * LRP mode is provisioned as it is (rep->lrp_already). Any tag found
+	 * in LRP mode gets the LRP layout of the template, with or without.
+	 */
+	bool			lrp;
 } ntag424_prov_plan_t;
 
 /*
- * The presets of ntag424(1). Both change all five keys, read the NDEF
+ * The presets of ntag424(1). All change all five keys, read the NDEF
  * file freely and let only key 0 write it or change its settings
  * (AccessRights 00 E0), and take the SDM meta-read key (key 1) from the
  * cohort named after the preset:
@@ -174,6 +192,10 @@ typedef struct ntag424_prov_plan {
  *                    FE 13. (The original layout had AccessRights E0 E0:
  *                    anyone could rewrite the file. ntag424(1) keeps it
  *                    as --anyone-can-write.)
+ *   "boltcard"       url "?p={picc}&c={mac}" after an lnurlw:// base URL
+ *                    (anything else: NTAG424_ERR_ARG); SDM meta-read
+ *                    key 1, file-read (MAC) and counter key 2 (the
+ *                    Boltcard layout), cohort "boltcard".
  * url is the base URL (scheme, host, path; no query); NULL takes the
  * preset's default (game-coin has none: NTAG424_ERR_ARG). Returns
  * NTAG424_OK, NTAG424_ERR_NOT_FOUND (no such preset) or NTAG424_ERR_ARG.
@@ -212,6 +234,7 @@ enum ntag424_prov_found {
 	NTAG424_PROV_FOUND_OURS,	/* ours, provisioned, keys agree */
 	NTAG424_PROV_FOUND_PARTIAL,	/* ours, a run was interrupted */
 	NTAG424_PROV_FOUND_FOREIGN,	/* keys neither factory nor ours */
+	NTAG424_PROV_FOUND_IMPORTED,	/* keys imported from another tool */
 };
 
 /* One planned step and the C-APDUs it takes. */
@@ -246,6 +269,10 @@ typedef struct ntag424_prov_report {
 	/* check: what the phone saw. */
 	char		url[NTAG424_PROV_URL_MAX];
 	uint32_t	read_ctr;
+	/* The tag's mode, learnt when the run authenticated (not in a dry run). */
+	bool		lrp;		/* authenticated in LRP mode */
+	bool		lrp_switched;	/* this run switched it (plan.lrp) */
+	bool		lrp_already;	/* plan.lrp, and it was LRP already */
 	bool		ctr_used;	/* read_ctr recorded as used */
 	/* On failure: the step, one sentence each for what and what to do. */
 	char		step[48];
@@ -279,6 +306,10 @@ void ntag424_prov_set_dry_run(ntag424_prov_t *p, bool on);
 /*
  * Only accept the tag with this UID (NULL: any): another tag is
  * NTAG424_ERR_STATE before anything changes (a tag swapped mid-batch).
+ * A tag with Random ID on (GetVersion UID all zero) is taken to be this
+ * one until authentication, then GetCardUID must agree
+ * (NTAG424_ERR_STATE); without an expected UID such a tag is
+ * NTAG424_ERR_STATE at once.
  */
 void ntag424_prov_expect_uid(ntag424_prov_t *p, const uint8_t *uid);
 
@@ -310,6 +341,26 @@ int ntag424_prov_reset(ntag424_prov_t *p, ntag424_dev_t *dev,
  * the tag is not in the store.
  */
 int ntag424_prov_check(ntag424_prov_t *p, ntag424_dev_t *dev,
+    ntag424_prov_report_t *rep);
+
+/*
+ * Adopt a tag another tool provisioned, whose keys are in the store
+ * (imported; any status but provisioned, pending or resetting:
+ * NTAG424_ERR_STATE), without writing to it:
+ * read its key versions, authenticate once with the stored key 0, read the
+ * NDEF file's settings, authenticate once with each other key its access
+ * rights or SDMCtrRet name, read the NDEF like a phone and rebuild the
+ * template its URL and SDM offsets imply, verify that URL with the stored
+ * SDM keys; then record the keys with the tag's key versions and the tag
+ * as provisioned with that template (named "template" for SDM keys 1/3,
+ * "boltcard" for 1/2), so that check, sun verify and the verifier work for
+ * it. The first refused authentication stops the run (rep->failed_auths
+ * 1, nothing recorded): 0x91AE. NTAG424_ERR_TEMPLATE: no template fits
+ * (rep->message says why); any_layout records the tag without one instead,
+ * for a reset or a reprovision right after. NTAG424_ERR_NOT_FOUND: no key
+ * 0 stored, or a key the settings use is not stored.
+ */
+int ntag424_prov_adopt(ntag424_prov_t *p, ntag424_dev_t *dev, bool any_layout,
     ntag424_prov_report_t *rep);
 
 /*

@@ -42,6 +42,7 @@ extern "C" {
 /*
  * Keyed AES state for verification, reused from one verification to the
  * next (no allocation, and no key expansion for keys that did not change).
+ * The LRP state of a key (AN12304) is set up on its first LRP use.
  * Create one per thread; it is not shared between threads.
  */
 typedef struct ntag424_sun_ctx ntag424_sun_ctx_t;
@@ -55,13 +56,14 @@ typedef struct ntag424_sun {
 	bool		has_read_ctr;
 	uint8_t		file_data[NTAG424_SUN_DATA_MAX];	/* ENC plaintext */
 	size_t		file_data_len;	/* 0 without {enc} or before check_mac */
+	bool		lrp;		/* verified as a tag in LRP mode */
 
 	/* Set when a call returns NTAG424_ERR_MALFORMED. */
 	char		field[NTAG424_SUN_FIELD_MAX];	/* "picc", "url", ... */
 	char		reason[NTAG424_SUN_REASON_MAX];
 
 	/* Parsed input, as binary (filled by ntag424_sun_parse). */
-	uint8_t		picc_enc[16];	/* PICCENCData */
+	uint8_t		picc_enc[24];	/* PICCENCData; LRP: PICCRand first */
 	uint8_t		enc[NTAG424_SUN_DATA_MAX];	/* SDMENCFileData */
 	size_t		enc_len;
 	uint8_t		mac[8];		/* SDMMAC */
@@ -95,6 +97,9 @@ int ntag424_sun_ctx_set_file_key(ntag424_sun_ctx_t *ctx,
  * with "scheme:"), or what an HTTP server gets: the query string, with or
  * without a leading '?' or a "/path?" in front (the path is then the
  * server's business and is not checked).
+ * With a template compiled for NTAG424_SDM_ANY, a {picc} value longer than
+ * 32 hex digits selects the LRP layout (sun->lrp). A {picc} of the other
+ * mode's length is NTAG424_ERR_MALFORMED with a reason that says so.
  * Parameters may come in any order and hex in either case; a '#' fragment
  * and parameters the template does not name are ignored. Every parameter
  * the template names must appear exactly once, with exactly the template's

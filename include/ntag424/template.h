@@ -9,7 +9,8 @@
  * every offset counted in the file. Placeholders, all fixed-length ASCII:
  *
  *   {picc}       32 hex: encrypted PICCData (UID + SDMReadCtr), SDMMetaRead
- *                is a key (opts.meta_read)
+ *                is a key (opts.meta_read); 48 hex on a tag in LRP mode
+ *                (PICCRand + encrypted PICCData, NT4H2421Gx 9.3.4.2)
  *   {uid}        14 hex: plain UID mirror (SDMMetaRead = E)
  *   {ctr}        6 hex: plain SDMReadCtr mirror, MSB first (SDMMetaRead = E)
  *   {enc:TEXT}   2 * strlen(TEXT) hex: SDMENCFileData; TEXT (printable
@@ -46,6 +47,18 @@ extern "C" {
 
 typedef struct ntag424_template ntag424_template_t;
 
+/*
+ * Which cipher suite the tag's SDM uses (opts.mode). AES and LRP lay out
+ * the file for that mode. ANY is for verifiers only: the template holds
+ * both layouts (ndef_ptr and settings give the AES one) and
+ * ntag424_sun_parse picks the LRP layout when the {picc} value is longer
+ * than 32 hex digits, as a tag in LRP mode sends 48. Without {picc} the
+ * lengths do not tell, and ANY verifies as AES.
+ */
+#define NTAG424_SDM_AES		0
+#define NTAG424_SDM_LRP		1
+#define NTAG424_SDM_ANY		2
+
 /* The caller's choices; ntag424_template_opts_init() sets the defaults. */
 typedef struct ntag424_template_opts {
 	uint8_t			meta_read;	/* key 0-4 for {picc}; default 1 */
@@ -54,6 +67,7 @@ typedef struct ntag424_template_opts {
 	ntag424_access_t	access;		/* default Read E, Write 0, RW 0, Change 0 */
 	ntag424_comm_mode_t	comm_mode;	/* default NTAG424_COMM_PLAIN */
 	uint32_t		read_ctr_limit;	/* 1..FFFFFF; 0 (default) = none */
+	uint8_t			mode;		/* NTAG424_SDM_*; default AES */
 } ntag424_template_opts_t;
 
 /*
@@ -106,6 +120,9 @@ const ntag424_file_settings_t *ntag424_template_settings(
  * their static text), NUL-terminated. Borrowed.
  */
 const char *ntag424_template_url(const ntag424_template_t *t);
+
+/* The mode t was compiled for: NTAG424_SDM_AES, _LRP or _ANY. */
+int ntag424_template_mode(const ntag424_template_t *t);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /*
  * AuthenticateEV2First / AuthenticateEV2NonFirst, tag side (NT4H2421Gx
- * 9.1.5, 9.1.6, 10.4.1, 10.4.2) and the failed-authentication counter with
- * AUTHENTICATION_DELAY (DS 9; AN12196 7.4, Figures 11 and 12).
+ * 9.1.5, 9.1.6, 10.4.1, 10.4.2), AuthenticateLRPFirst / NonFirst on a tag
+ * in LRP mode (9.2.5, 9.2.6, 10.4.3, 10.4.4) and the failed-authentication
+ * counter with AUTHENTICATION_DELAY (DS 9; AN12196 7.4, Figures 11, 12).
  */
 #include <string.h>
 
@@ -59,7 +60,32 @@ fail_success(emu_t *e, uint8_t keyno)
 	f->seq = 0;
 }
 
-/* Checks shared by both Part 1 variants, then E(Kx, RndB) || 91AF. */
+/*
+ * At MF level only LRP authentication with OriginalityKey 1-4 exists
+ * (DS 8.2.1, Table 18), and AN12196 8.1 says only in LRP mode (E-24):
+ * otherwise 919D. The emulator has no NXP originality keys, so Part 2
+ * always fails (91AE); Part 1 tells a reader the tag's mode without
+ * touching any failed-authentication counter.
+ */
+static uint16_t
+originality_part1(emu_t *e, uint8_t keyno, wbuf_t *out)
+{
+	if (!e->v.pend_lrp || keyno < 1 || keyno > 4)
+		return SW_PERMISSION;
+	if (emu_random(e, &e->inj_rndb, e->v.rndb, 16) < 0)
+		return SW_INTEGRITY;
+	if (wbuf_put_u8(out, 0x01) < 0 || wbuf_put(out, e->v.rndb, 16) < 0)
+		return SW_LENGTH;
+	e->v.pending = PEND_AUTH;
+	e->v.pend_keyno = keyno;
+	e->v.pend_orig = 1;
+	return SW_MORE;
+}
+
+/*
+ * Checks shared by every Part 1, then E(Kx, RndB) || 91AF (EV2) or
+ * AuthMode 01 || RndB || 91AF (LRP, Table 40: RndB in plain).
+ */
 static uint16_t
 part1(emu_t *e, uint8_t keyno, wbuf_t *out)
 {
@@ -70,14 +96,21 @@ part1(emu_t *e, uint8_t keyno, wbuf_t *out)
 		return SW_PARAMETER;
 	if (keyno >= EMU_NKEYS)
 		return SW_NO_KEY;
+	e->v.pend_orig = 0;
 	if (e->v.level != LEVEL_APP)
-		return SW_PERMISSION;	/* E-24: only LRP originality keys */
+		return originality_part1(e, keyno, out);
 	if ((sw = fail_count(e, keyno)) != SW_OK)
 		return sw;
-	if (emu_random(e, &e->inj_rndb, e->v.rndb, 16) < 0 ||
-	    aes128_cbc_encrypt(e->p.key[keyno], zero, e->v.rndb, 16, enc) < 0)
+	if (emu_random(e, &e->inj_rndb, e->v.rndb, 16) < 0)
 		return SW_INTEGRITY;
-	if (wbuf_put(out, enc, sizeof(enc)) < 0)
+	if (e->v.pend_lrp) {
+		if (wbuf_put_u8(out, 0x01) < 0 ||
+		    wbuf_put(out, e->v.rndb, 16) < 0)
+			return SW_LENGTH;
+	} else if (aes128_cbc_encrypt(e->p.key[keyno], zero, e->v.rndb, 16,
+	    enc) < 0)
+		return SW_INTEGRITY;
+	else if (wbuf_put(out, enc, sizeof(enc)) < 0)
 		return SW_LENGTH;
 	e->v.pending = PEND_AUTH;
 	e->v.pend_keyno = keyno;
@@ -103,7 +136,13 @@ auth_first(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 	/* An AES tag answers an LRP request (PCDcap2.1 bit 1) as EV2First. */
 	if (buf_read(&p, &len, e->v.pcdcap2, lencap) < 0)
 		return SW_LENGTH;
+	/* Table 19: a tag in LRP mode refuses EV2 with 919D. */
+	if (e->p.lrp && !(e->v.pcdcap2[0] & 0x02))
+		return SW_PERMISSION;
 	e->v.pend_first = 1;
+	e->v.pend_lrp = e->p.lrp;
+	if (e->v.level != LEVEL_APP)
+		e->v.pend_lrp = e->p.lrp && (e->v.pcdcap2[0] & 0x02);
 	return part1(e, keyno, out);
 }
 
@@ -116,6 +155,8 @@ auth_nonfirst(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 	if (!e->v.sess.active)
 		return SW_PERMISSION;
 	e->v.pend_first = 0;
+	/* NonFirst continues in the suite of the session it runs in. */
+	e->v.pend_lrp = e->v.sess.lrp;
 	return part1(e, c->data[0], out);
 }
 
@@ -148,6 +189,85 @@ fail:
 	return sw;
 }
 
+/*
+ * LRP Part 2 answer (Tables 41, 47): First: PICCData = LRICB(EncCtr 0,
+ * TI || PDcap2 || PCDcap2) || CMAC_LRP(RndB || RndA || PICCData), then
+ * EncCtr 1; NonFirst: CMAC_LRP(RndB || RndA), EncCtr 0. TI and CmdCtr as
+ * for EV2.
+ */
+static uint16_t
+lrp_answer(emu_t *e, emu_session_t *s, const uint8_t rnda[16], wbuf_t *out)
+{
+	uint8_t	 msg[48], full[16], ctr[4] = { 0 };
+	size_t	 n = 32;
+	uint16_t sw = SW_INTEGRITY;
+
+	memcpy(msg, e->v.rndb, 16);
+	memcpy(msg + 16, rnda, 16);
+	if (e->v.pend_first) {
+		if (emu_random(e, &e->inj_ti, s->ti, 4) < 0)
+			goto fail;
+		s->ctr = 0;
+		memcpy(full, s->ti, 4);
+		full[4] = 0x02;		/* PDcap2.1: LRP mode */
+		full[5] = full[6] = full[7] = 0x00;
+		full[8] = e->p.pdcap2_5;
+		full[9] = e->p.pdcap2_6;
+		memcpy(full + 10, e->v.pcdcap2, 6);
+		if (lrp_lricb_encrypt(&s->lenc, ctr, sizeof(ctr), full, 16,
+		    msg + 32) < 0)
+			goto fail;
+		n = 48;
+	}
+	if (sm_lrp_mac(&s->lmac, msg, n, full) < 0)
+		goto fail;
+	if ((n == 48 && wbuf_put(out, msg + 32, 16) < 0) ||
+	    wbuf_put(out, full, 16) < 0) {
+		sw = SW_LENGTH;
+		goto fail;
+	}
+	s->encctr = e->v.pend_first ? 1 : 0;
+	sw = SW_OK;
+fail:
+	wipe(msg, sizeof(msg));
+	wipe(full, sizeof(full));
+	return sw;
+}
+
+/* 90 AF 00 00 20 RndA || CMAC_LRP(RndA || RndB) 00 (DS 9.2.5). */
+static uint16_t
+lrp_part2(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
+{
+	emu_session_t	 s = e->v.sess;	/* NonFirst keeps TI and CmdCtr */
+	uint8_t		 msg[32], mac[16];
+	uint16_t	 sw = SW_LENGTH;
+
+	if (c->len != 32)
+		goto fail;
+	sw = SW_INTEGRITY;
+	memcpy(msg, c->data, 16);
+	memcpy(msg + 16, e->v.rndb, 16);
+	if (sm_lrp_session(&s, e->p.key[e->v.pend_keyno], c->data,
+	    e->v.rndb) < 0 || sm_lrp_mac(&s.lmac, msg, 32, mac) < 0)
+		goto fail;
+	if (!ct_equal(mac, c->data + 16, 16)) {
+		sw = SW_AUTH;
+		goto fail;
+	}
+	fail_success(e, e->v.pend_keyno);
+	if ((sw = lrp_answer(e, &s, c->data, out)) != SW_OK)
+		goto fail;
+	s.active = 1;
+	s.keyno = e->v.pend_keyno;
+	e->v.sess = s;
+fail:
+	wipe(&s, sizeof(s));
+	wipe(msg, sizeof(msg));
+	wipe(mac, sizeof(mac));
+	wipe(e->v.rndb, sizeof(e->v.rndb));
+	return sw;
+}
+
 /* 90 AF 00 00 20 E(Kx, RndA || RndB') 00 */
 uint16_t
 auth_part2(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
@@ -156,6 +276,12 @@ auth_part2(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 	uint8_t		 pt[32], rndb_rot[16], zero[16] = { 0 };
 	uint16_t	 sw = SW_LENGTH;
 
+	if (e->v.pend_orig) {
+		wipe(e->v.rndb, sizeof(e->v.rndb));
+		return c->len != 32 ? SW_LENGTH : SW_AUTH;
+	}
+	if (e->v.pend_lrp)
+		return lrp_part2(e, c, out);
 	if (c->len != 32)
 		goto fail;
 	sw = SW_INTEGRITY;

@@ -42,9 +42,15 @@ apply_option(emu_persist_t *p, uint8_t option, const uint8_t *d)
 		p->sm_config |= get_u16le(d);
 		return SW_OK;
 	case 0x05:
-		/* LRP is not emulated: asking for it is refused (not modelled). */
-		if (d[4] != 0x00)
+		/* PDCap2.1: bit 1 switches LRP on for good, 0 changes nothing. */
+		if (d[4] & 0xFD)
 			return SW_PARAMETER;
+		if ((d[4] & 0x02) && !p->lrp) {
+			p->lrp = 1;
+			/* DS 9.3.4.2: the PICCData size changes, SDM goes off. */
+			for (size_t i = 0; i < EMU_NFILES; i++)
+				p->file[i].option &= (uint8_t)~FO_SDM;
+		}
 		p->pdcap2_5 = d[8];
 		p->pdcap2_6 = d[9];
 		return SW_OK;

@@ -158,6 +158,9 @@ emu_inject(emu_t *e, int what, const uint8_t *v, size_t n)
 	case EMU_INJECT_PICC_PAD:
 		s = &e->inj_pad;
 		break;
+	case EMU_INJECT_PICC_RAND:
+		s = &e->inj_rand;
+		break;
 	default:
 		return NTAG424_ERR_ARG;
 	}
@@ -196,6 +199,26 @@ emu_set_session(emu_t *e, uint8_t keyno, const uint8_t ti[4],
 	e->v.sess.ctr = cmd_ctr;
 	memcpy(e->v.sess.kenc, kenc, 16);
 	memcpy(e->v.sess.kmac, kmac, 16);
+	return NTAG424_OK;
+}
+
+int
+emu_set_lrp_session(emu_t *e, uint8_t keyno, const uint8_t ti[4],
+    uint16_t cmd_ctr, const uint8_t master[16], uint32_t enc_ctr)
+{
+	uint8_t zero[16] = { 0 };
+	int r;
+
+	if ((r = emu_set_session(e, keyno, ti, cmd_ctr, zero, zero)) !=
+	    NTAG424_OK)
+		return r;
+	if (lrp_init(&e->v.sess.lmac, master, 0) < 0 ||
+	    lrp_init(&e->v.sess.lenc, master, 1) < 0) {
+		emu_session_drop(e);
+		return NTAG424_ERR_CRYPTO;
+	}
+	e->v.sess.lrp = 1;
+	e->v.sess.encctr = enc_ctr;
 	return NTAG424_OK;
 }
 

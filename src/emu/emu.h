@@ -52,12 +52,13 @@
  *   E-22  SDMReadCtrOffset FFFFFF is "not mirrored" (absent from SV2, no
  *         overlap checks) and then forbids SDMENCFileData.
  *   E-23  the run that reaches the SDMReadCtr limit may finish its reads.
- *   E-24  EV2 authentication at MF level: 919D.
+ *   E-24  at MF level EV2 authentication answers 919D; LRP Part 1 with an
+ *         originality key is answered only in LRP mode, Part 2 fails.
  *   E-25  every NVM update is atomic (see tearing).
  *   E-26  the CommMode of ReadData/WriteData follows the file and the
  *         "only free -> Plain" rule; a Full APDU to a Plain file fails 917E.
  *
- * Not modelled: LRP (SetConfiguration asking for LRP answers 919E), the
+ * LRP mode is modelled as docs/lrp.md describes. Not modelled: the
  * TagTamper variant, ISO 14443-3/-4 framing and chaining (the bridge sees
  * whole APDUs), timings, NVM failures (91EE/6581).
  */
@@ -82,6 +83,7 @@
 #define EMU_INJECT_RNDB		1	/* 16 bytes: next authentication's RndB */
 #define EMU_INJECT_TI		2	/* 4 bytes: next EV2First's TI */
 #define EMU_INJECT_PICC_PAD	3	/* 1-15 bytes: next PICCData padding */
+#define EMU_INJECT_PICC_RAND	4	/* 8 bytes: next LRP PICCRand */
 
 /* One StandardData file and its settings (NT4H2421Gx 8.2.3, 10.7.1). */
 typedef struct emu_file {
@@ -131,6 +133,7 @@ typedef struct emu_persist {
 	uint8_t		pdcap2_5;	/* SetConfiguration 05 user bytes */
 	uint8_t		pdcap2_6;
 	uint8_t		hw_config;	/* SetConfiguration 0B */
+	uint8_t		lrp;		/* PDCap2.1 bit 1: LRP mode, for good */
 	uint8_t		sig_priv[EMU_SIG_PRIV_LEN];	/* own originality key */
 	emu_file_t	file[EMU_NFILES];	/* FileNo 1..3 at index 0..2 */
 } emu_persist_t;
@@ -192,6 +195,13 @@ int emu_inject(emu_t *emu, int what, const uint8_t *v, size_t n);
  */
 int emu_set_session(emu_t *emu, uint8_t keyno, const uint8_t ti[4],
     uint16_t cmd_ctr, const uint8_t kenc[16], const uint8_t kmac[16]);
+/*
+ * Test hook: the same for an LRP session whose session master key (the
+ * CMAC_LRP of the session vector, NT4H2421Gx 9.2.7) and EncCtr are given,
+ * to replay published traces that give the session vector only.
+ */
+int emu_set_lrp_session(emu_t *emu, uint8_t keyno, const uint8_t ti[4],
+    uint16_t cmd_ctr, const uint8_t master[16], uint32_t enc_ctr);
 /* Replace the own originality key (secp224r1 scalar, big-endian). */
 int emu_set_sig_key(emu_t *emu, const uint8_t priv[EMU_SIG_PRIV_LEN]);
 

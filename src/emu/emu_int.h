@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "common/lrp.h"
 #include "emu/emu.h"
 
 /* Status words (NT4H2421Gx Tables 23, 24). */
@@ -62,6 +63,11 @@ typedef struct emu_session {
 	uint16_t	ctr;
 	uint8_t		kenc[16];
 	uint8_t		kmac[16];
+	/* LRP session (DS 9.2): updated keys 0 (MAC) and 1 (ENC), EncCtr. */
+	int		lrp;
+	lrp_t		lmac;
+	lrp_t		lenc;
+	uint32_t	encctr;
 } emu_session_t;
 
 /* What a power cycle forgets. */
@@ -71,6 +77,8 @@ typedef struct emu_volatile {
 	emu_session_t	sess;
 	int		pending;
 	int		pend_first;	/* EV2First (1) or NonFirst (0) */
+	int		pend_lrp;	/* the pending authentication is LRP */
+	int		pend_orig;	/* ... with an OriginalityKey (MF) */
 	uint8_t		pend_keyno;
 	uint8_t		rndb[16];
 	uint8_t		pcdcap2[6];
@@ -78,6 +86,7 @@ typedef struct emu_volatile {
 	int		run;		/* current SDM read run */
 	int		run_prev;	/* run before the current C-APDU */
 	uint8_t		picc_pad[15];
+	uint8_t		picc_rand[8];	/* LRP PICCRand of the run (DS 9.3.4.2) */
 	int		rid_active;	/* Random ID since this power-up */
 	int		torn;
 } emu_volatile_t;
@@ -99,6 +108,7 @@ struct emu {
 	emu_inject_slot_t	inj_rndb;
 	emu_inject_slot_t	inj_ti;
 	emu_inject_slot_t	inj_pad;
+	emu_inject_slot_t	inj_rand;
 };
 
 /* A parsed wrapped native command: 90 INS 00 00 [Lc data] 00. */
@@ -131,6 +141,10 @@ int sm_mact(const uint8_t key[16], const uint8_t *msg, size_t len,
     uint8_t mact[8]);
 int sm_session_keys(const uint8_t key[16], const uint8_t rnda[16],
     const uint8_t rndb[16], uint8_t kenc[16], uint8_t kmac[16]);
+int sm_lrp_session(emu_session_t *s, const uint8_t key[16],
+    const uint8_t rnda[16], const uint8_t rndb[16]);
+int sm_lrp_mac(const lrp_t *l, const uint8_t *msg, size_t len,
+    uint8_t full[16]);
 
 /* handlers, one file per noun */
 uint16_t auth_first(emu_t *, const emu_cmd_t *, wbuf_t *);

@@ -101,7 +101,7 @@ overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 
 /* DS Table 71 consistency rules; ranges of Table 69 (E-13). */
 static uint16_t
-check_sdm(const emu_file_t *n, uint32_t cur_ctr)
+check_sdm(const emu_file_t *n, uint32_t cur_ctr, uint32_t picc)
 {
 	struct presence	p = present(n->sdm_options, n->sdm_ar);
 	uint8_t		opt = n->sdm_options, meta = SDM_META(n->sdm_ar);
@@ -122,7 +122,7 @@ check_sdm(const emu_file_t *n, uint32_t cur_ctr)
 		return SW_PARAMETER;
 	if ((p.uid && n->uid_off > FS_MAX - 14) ||
 	    (ctr_m && n->ctr_off > FS_MAX - 6) ||
-	    (p.picc && n->picc_off > FS_MAX - 32) ||
+	    (p.picc && n->picc_off > FS_MAX - picc) ||
 	    (p.mac && (n->mac_in_off > n->mac_off || n->mac_off > FS_MAX - 16)))
 		return SW_PARAMETER;
 	if (p.enc && (n->enc_off < n->mac_in_off || n->enc_len < 32 ||
@@ -134,10 +134,10 @@ check_sdm(const emu_file_t *n, uint32_t cur_ctr)
 	if ((p.uid && ctr_m && overlap(n->uid_off, 14, n->ctr_off, 6)) ||
 	    (p.mac && p.uid && overlap(n->mac_off, 16, n->uid_off, 14)) ||
 	    (p.mac && ctr_m && overlap(n->mac_off, 16, n->ctr_off, 6)) ||
-	    (p.mac && p.picc && overlap(n->mac_off, 16, n->picc_off, 32)) ||
+	    (p.mac && p.picc && overlap(n->mac_off, 16, n->picc_off, picc)) ||
 	    (p.enc && p.uid && overlap(n->enc_off, n->enc_len, n->uid_off, 14)) ||
 	    (p.enc && ctr_m && overlap(n->enc_off, n->enc_len, n->ctr_off, 6)) ||
-	    (p.enc && p.picc && overlap(n->enc_off, n->enc_len, n->picc_off, 32)))
+	    (p.enc && p.picc && overlap(n->enc_off, n->enc_len, n->picc_off, picc)))
 		return SW_PARAMETER;
 	return SW_OK;
 }
@@ -178,7 +178,8 @@ parse_settings(const uint8_t *p, size_t len, emu_file_t *n)
 }
 
 static uint16_t
-check_settings(uint8_t fileno, const emu_file_t *old, emu_file_t *n)
+check_settings(uint8_t fileno, const emu_file_t *old, emu_file_t *n,
+    int lrp)
 {
 	if ((n->option & 0xBC) != 0)
 		return SW_PARAMETER;
@@ -191,7 +192,8 @@ check_settings(uint8_t fileno, const emu_file_t *old, emu_file_t *n)
 		return SW_OK;
 	/* E-12: the counter restarts only when SDM is switched on. */
 	n->sdm_ctr = (old->option & FO_SDM) ? old->sdm_ctr : 0;
-	return check_sdm(n, n->sdm_ctr);
+	/* DS 9.3.4.2: LRP puts PICCRand in front of PICCData. */
+	return check_sdm(n, n->sdm_ctr, lrp ? 48 : 32);
 }
 
 /* Change right: key k needs a session with k; E is free and Plain (E-4). */
@@ -233,7 +235,7 @@ files_change_settings(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 	memset(&n, 0, sizeof(n));
 	n.sdm_ar = 0xFFFF;
 	if ((sw = parse_settings(in + 1, len - 1, &n)) != SW_OK ||
-	    (sw = check_settings(c->data[0], f, &n)) != SW_OK)
+	    (sw = check_settings(c->data[0], f, &n, e->p.lrp)) != SW_OK)
 		goto fail;
 	/* One atomic NVM update of the settings; size and data stay. */
 	n.size = f->size;

@@ -52,7 +52,8 @@ sdm_first_read(emu_t *e, emu_file_t *f, int run, uint16_t limit_sw,
 			f->sdm_ctr++;
 		}
 		if (emu_random(e, &e->inj_pad, e->v.picc_pad,
-		    picc_pad_len(f)) < 0)
+		    picc_pad_len(f)) < 0 || (e->p.lrp && emu_random(e, &e->inj_rand,
+		    e->v.picc_rand, sizeof(e->v.picc_rand)) < 0))
 			return overflow_sw;
 	}
 	e->v.run = run;
@@ -72,12 +73,17 @@ put_ascii(uint8_t *dyn, const emu_file_t *f, uint32_t off, const uint8_t *v,
 	return 0;
 }
 
-/* PICCDataTag || [UID] || [SDMReadCtr LE] || padding, AES-CBC IV 0. */
+/*
+ * PICCDataTag || [UID] || [SDMReadCtr LE] || padding, AES-CBC IV 0; in LRP
+ * mode (DS 9.3.4.2) PICCRand || LRICB(SDMMetaReadKey, counter PICCRand).
+ * Returns the bytes written to enc (16 or 24), or -1.
+ */
 static int
-picc_data(const emu_t *e, const emu_file_t *f, uint8_t enc[16])
+picc_data(const emu_t *e, const emu_file_t *f, uint8_t enc[24])
 {
-	uint8_t	pt[16], zero[16] = { 0 };
+	uint8_t	pt[16], zero[16] = { 0 }, ctr[8];
 	size_t	n = 1;
+	lrp_t	l;
 	int	r;
 
 	pt[0] = 0;
@@ -92,9 +98,95 @@ picc_data(const emu_t *e, const emu_file_t *f, uint8_t enc[16])
 		n += 3;
 	}
 	memcpy(pt + n, e->v.picc_pad, 16 - n);
-	r = aes128_cbc_encrypt(e->p.key[SDM_META(f->sdm_ar)], zero, pt, 16,
-	    enc);
+	if (!e->p.lrp) {
+		r = aes128_cbc_encrypt(e->p.key[SDM_META(f->sdm_ar)], zero, pt,
+		    16, enc) < 0 ? -1 : 16;
+		wipe(pt, sizeof(pt));
+		return r;
+	}
+	memcpy(enc, e->v.picc_rand, 8);
+	memcpy(ctr, e->v.picc_rand, 8);
+	r = lrp_init(&l, e->p.key[SDM_META(f->sdm_ar)], 0) < 0 ||
+	    lrp_lricb_encrypt(&l, ctr, sizeof(ctr), pt, 16, enc + 8) < 0 ?
+	    -1 : 24;
+	lrp_wipe(&l);
 	wipe(pt, sizeof(pt));
+	return r;
+}
+
+/*
+ * DS 9.3.9.2: SV = 00 01 00 80 || [UID] || [SDMReadCtr] || zero padding ||
+ * 1E E1; the master key CMAC_LRP(SDMFileReadKey, SV) gives the MAC key
+ * (updated key 0) and the ENC key (updated key 1).
+ */
+static int
+lrp_keys(const emu_t *e, const emu_file_t *f, lrp_t *lenc, lrp_t *lmac)
+{
+	uint8_t	sv[16] = { 0x00, 0x01, 0x00, 0x80 }, master[16];
+	size_t	n = 4;
+	lrp_t	kx;
+	int	r = -1;
+
+	if (f->sdm_options & SDMO_UID) {
+		memcpy(sv + n, e->p.uid, EMU_UID_LEN);
+		n += EMU_UID_LEN;
+	}
+	if (ctr_mirrored(f))
+		put_u24le(sv + n, f->sdm_ctr);
+	sv[14] = 0x1E;
+	sv[15] = 0xE1;
+	if (lrp_init(&kx, e->p.key[SDM_FILE(f->sdm_ar)], 0) == 0 &&
+	    lrp_cmac(&kx, sv, sizeof(sv), master) == 0 &&
+	    lrp_init(lmac, master, 0) == 0 && lrp_init(lenc, master, 1) == 0)
+		r = 0;
+	lrp_wipe(&kx);
+	wipe(master, sizeof(master));
+	return r;
+}
+
+/* DS 9.3.6.2: LRICB with the counter SDMReadCtr (LSB first) || 00 00 00. */
+static int
+lrp_enc_file_data(const emu_file_t *f, const lrp_t *lenc, uint8_t *dyn)
+{
+	uint8_t	ctr[6] = { 0 }, buf[EMU_FILE_MAX / 2];
+	size_t	half = f->enc_len / 2;
+	int	r = -1;
+
+	if (half == 0 || half % 16 != 0 || f->enc_off > f->size ||
+	    f->enc_len > f->size - f->enc_off)
+		return -1;
+	put_u24le(ctr, f->sdm_ctr);
+	if (lrp_lricb_encrypt(lenc, ctr, sizeof(ctr), f->data + f->enc_off,
+	    half, buf) == 0)
+		r = put_ascii(dyn, f, f->enc_off, buf, half);
+	wipe(buf, sizeof(buf));
+	return r;
+}
+
+/* SDMENCFileData and SDMMAC of a tag in LRP mode. */
+static int
+lrp_file_read_parts(const emu_t *e, const emu_file_t *f, uint8_t *dyn)
+{
+	uint8_t	full[16], mact[MACT_LEN];
+	lrp_t	lenc, lmac;
+	int	r = -1;
+
+	memset(&lenc, 0, sizeof(lenc));
+	memset(&lmac, 0, sizeof(lmac));
+	if (lrp_keys(e, f, &lenc, &lmac) < 0)
+		goto fail;
+	if ((f->sdm_options & SDMO_ENC) && lrp_enc_file_data(f, &lenc, dyn) < 0)
+		goto fail;
+	if (f->mac_in_off > f->mac_off || f->mac_off > f->size ||
+	    sm_lrp_mac(&lmac, dyn + f->mac_in_off, f->mac_off - f->mac_in_off,
+	    full) < 0)
+		goto fail;
+	cmac_truncate(full, mact);
+	r = put_ascii(dyn, f, f->mac_off, mact, MACT_LEN);
+fail:
+	lrp_wipe(&lenc);
+	lrp_wipe(&lmac);
+	wipe(full, sizeof(full));
 	return r;
 }
 
@@ -174,8 +266,8 @@ file_read_parts(const emu_file_t *f, const uint8_t kenc[16],
 int
 sdm_render(emu_t *e, const emu_file_t *f, uint8_t dyn[EMU_FILE_MAX])
 {
-	uint8_t	meta = SDM_META(f->sdm_ar), kenc[16], kmac[16], b[16];
-	int	r = -1;
+	uint8_t	meta = SDM_META(f->sdm_ar), kenc[16], kmac[16], b[24];
+	int	r = -1, n;
 
 	if (meta == AR_FREE) {
 		if ((f->sdm_options & SDMO_UID) &&
@@ -190,11 +282,14 @@ sdm_render(emu_t *e, const emu_file_t *f, uint8_t dyn[EMU_FILE_MAX])
 				goto fail;
 		}
 	} else if (meta <= 4) {
-		if (picc_data(e, f, b) < 0 ||
-		    put_ascii(dyn, f, f->picc_off, b, 16) < 0)
+		if ((n = picc_data(e, f, b)) < 0 ||
+		    put_ascii(dyn, f, f->picc_off, b, (size_t)n) < 0)
 			goto fail;
 	}
-	if (SDM_FILE(f->sdm_ar) <= 4 &&
+	if (SDM_FILE(f->sdm_ar) <= 4 && e->p.lrp) {
+		if (lrp_file_read_parts(e, f, dyn) < 0)
+			goto fail;
+	} else if (SDM_FILE(f->sdm_ar) <= 4 &&
 	    (sdm_keys(e, f, kenc, kmac) < 0 ||
 	    file_read_parts(f, kenc, kmac, dyn) < 0))
 		goto fail;

@@ -2,6 +2,8 @@
  * EV2 secure messaging, tag side (NT4H2421Gx 9.1.2-9.1.10; AN12196 5):
  * command MAC check with CmdCtr n, decryption under IVc, CmdCtr n+1 before
  * the answer, answer MAC and encryption under IVr, session keys (9.1.7).
+ * In an LRP session (9.2) the MACs are CMAC_LRP and the data is LRICB
+ * under the running EncCtr instead; everything else is the same.
  */
 #include <string.h>
 
@@ -48,8 +50,68 @@ session_mact(const emu_session_t *s, uint8_t first, const uint8_t *data,
 	memcpy(msg + 3, s->ti, 4);
 	if (len > 0)
 		memcpy(msg + 7, data, len);
-	r = sm_mact(s->kmac, msg, 7 + len, mact);
+	if (s->lrp) {
+		uint8_t full[AES_BLOCK];
+
+		r = sm_lrp_mac(&s->lmac, msg, 7 + len, full);
+		cmac_truncate(full, mact);
+		wipe(full, sizeof(full));
+	} else
+		r = sm_mact(s->kmac, msg, 7 + len, mact);
 	wipe(msg, sizeof(msg));
+	return r;
+}
+
+int
+sm_lrp_mac(const lrp_t *l, const uint8_t *msg, size_t len, uint8_t full[16])
+{
+	return lrp_cmac(l, msg, len, full);
+}
+
+/* LRICB from EncCtr (big-endian in the evaluation); EncCtr moves on. */
+static int
+lrp_crypt(emu_session_t *s, int enc, const uint8_t *in, size_t len,
+    uint8_t *out)
+{
+	uint8_t	ctr[4];
+	int	r;
+
+	ctr[0] = (uint8_t)(s->encctr >> 24);
+	ctr[1] = (uint8_t)(s->encctr >> 16);
+	ctr[2] = (uint8_t)(s->encctr >> 8);
+	ctr[3] = (uint8_t)s->encctr;
+	r = enc ? lrp_lricb_encrypt(&s->lenc, ctr, 4, in, len, out) :
+	    lrp_lricb_decrypt(&s->lenc, ctr, 4, in, len, out);
+	s->encctr += (uint32_t)(len / AES_BLOCK);
+	return r;
+}
+
+/* Decrypt a command's data: under IVc (EV2) or from EncCtr (LRP). */
+static int
+decrypt_cmd(emu_session_t *s, const uint8_t *in, size_t len, uint8_t *out)
+{
+	uint8_t	iv[AES_BLOCK];
+	int	r;
+
+	if (s->lrp)
+		return lrp_crypt(s, 0, in, len, out);
+	r = session_iv(s, 0, iv) < 0 ? -1 :
+	    aes128_cbc_decrypt(s->kenc, iv, in, len, out);
+	wipe(iv, sizeof(iv));
+	return r;
+}
+
+static int
+encrypt_resp(emu_session_t *s, uint8_t *buf, size_t n)
+{
+	uint8_t	iv[AES_BLOCK];
+	int	r;
+
+	if (s->lrp)
+		return lrp_crypt(s, 1, buf, n, buf);
+	r = session_iv(s, 1, iv) < 0 ? -1 :
+	    aes128_cbc_encrypt(s->kenc, iv, buf, n, buf);
+	wipe(iv, sizeof(iv));
 	return r;
 }
 
@@ -84,7 +146,7 @@ sm_unwrap(emu_t *e, const emu_cmd_t *c, int mode, size_t hdrlen,
     uint8_t *out, size_t *outlen)
 {
 	emu_session_t	*s = &e->v.sess;
-	uint8_t		 mact[MACT_LEN], iv[AES_BLOCK];
+	uint8_t		 mact[MACT_LEN];
 	size_t		 body, plain;
 	uint16_t	 sw = SW_INTEGRITY;
 
@@ -109,9 +171,8 @@ sm_unwrap(emu_t *e, const emu_cmd_t *c, int mode, size_t hdrlen,
 	memcpy(out, c->data, hdrlen);
 	*outlen = hdrlen;
 	if (mode == MODE_FULL && body > hdrlen) {
-		if (session_iv(s, 0, iv) < 0 ||
-		    aes128_cbc_decrypt(s->kenc, iv, c->data + hdrlen,
-		    body - hdrlen, out + hdrlen) < 0 ||
+		if (decrypt_cmd(s, c->data + hdrlen, body - hdrlen,
+		    out + hdrlen) < 0 ||
 		    unpad(out + hdrlen, body - hdrlen, &plain) < 0)
 			goto fail;
 		*outlen = hdrlen + plain;
@@ -122,7 +183,6 @@ sm_unwrap(emu_t *e, const emu_cmd_t *c, int mode, size_t hdrlen,
 	s->ctr++;
 	sw = SW_OK;
 fail:
-	wipe(iv, sizeof(iv));
 	return sw;
 }
 
@@ -154,7 +214,7 @@ sm_wrap_rc(emu_t *e, int mode, uint8_t rc, const uint8_t *data, size_t len,
     wbuf_t *out)
 {
 	emu_session_t	*s = &e->v.sess;
-	uint8_t		 buf[EMU_FILE_MAX + AES_BLOCK], iv[AES_BLOCK];
+	uint8_t		 buf[EMU_FILE_MAX + AES_BLOCK];
 	uint8_t		 mact[MACT_LEN];
 	size_t		 n = len;
 	uint16_t	 sw = SW_LENGTH;
@@ -169,8 +229,7 @@ sm_wrap_rc(emu_t *e, int mode, uint8_t rc, const uint8_t *data, size_t len,
 		n = (len / AES_BLOCK + 1) * AES_BLOCK;
 		buf[len] = 0x80;
 		memset(buf + len + 1, 0, n - len - 1);
-		if (session_iv(s, 1, iv) < 0 ||
-		    aes128_cbc_encrypt(s->kenc, iv, buf, n, buf) < 0) {
+		if (encrypt_resp(s, buf, n) < 0) {
 			sw = SW_INTEGRITY;
 			goto fail;
 		}
@@ -184,7 +243,6 @@ sm_wrap_rc(emu_t *e, int mode, uint8_t rc, const uint8_t *data, size_t len,
 	sw = SW_OK;
 fail:
 	wipe(buf, sizeof(buf));
-	wipe(iv, sizeof(iv));
 	return sw;
 }
 
@@ -220,5 +278,39 @@ sm_session_keys(const uint8_t key[16], const uint8_t rnda[16],
 	r = 0;
 fail:
 	wipe(sv, sizeof(sv));
+	return r;
+}
+
+/*
+ * NT4H2421Gx 9.2.7: SV = 00 01 00 80 || RndA[15..14] || (RndA[13..8] ^
+ * RndB[15..10]) || RndB[9..0] || RndA[7..0] || 96 69; the session master
+ * key is CMAC_LRP(Kx, SV), MAC and ENC its updated keys 0 and 1 (AN12304).
+ */
+int
+sm_lrp_session(emu_session_t *s, const uint8_t key[16],
+    const uint8_t rnda[16], const uint8_t rndb[16])
+{
+	uint8_t	sv[32] = { 0x00, 0x01, 0x00, 0x80 }, master[16];
+	lrp_t	kx;
+	int	r = -1;
+
+	memcpy(sv + 4, rnda, 2);
+	for (size_t i = 0; i < 6; i++)
+		sv[6 + i] = (uint8_t)(rnda[2 + i] ^ rndb[i]);
+	memcpy(sv + 12, rndb + 6, 10);
+	memcpy(sv + 22, rnda + 8, 8);
+	sv[30] = 0x96;
+	sv[31] = 0x69;
+	if (lrp_init(&kx, key, 0) < 0 || lrp_cmac(&kx, sv, sizeof(sv),
+	    master) < 0 || lrp_init(&s->lmac, master, 0) < 0 ||
+	    lrp_init(&s->lenc, master, 1) < 0)
+		goto fail;
+	s->lrp = 1;
+	s->encctr = 0;
+	r = 0;
+fail:
+	lrp_wipe(&kx);
+	wipe(sv, sizeof(sv));
+	wipe(master, sizeof(master));
 	return r;
 }

@@ -43,7 +43,7 @@
 #include "ntag424/err.h"
 
 #define STATE_MAGIC	"P424EMU\n"
-#define STATE_VERSION	2
+#define STATE_VERSION	3
 #define STATE_MAX	4096
 
 static const uint32_t file_sizes[EMU_NFILES] = { 32, 256, 128 };
@@ -96,6 +96,7 @@ serialize(const emu_persist_t *p, wbuf_t *w)
 	r |= wbuf_put(w, p->sig_priv, sizeof(p->sig_priv));
 	for (size_t i = 0; i < EMU_NFILES; i++)
 		r |= put_file(w, &p->file[i]);
+	r |= wbuf_put_u8(w, p->lrp);	/* version 3 */
 	return r;
 }
 
@@ -158,6 +159,8 @@ parse(const uint8_t *c, size_t len, emu_persist_t *p)
 	r |= buf_read(&c, &len, p->sig_priv, sizeof(p->sig_priv));
 	for (size_t i = 0; i < EMU_NFILES && r == 0; i++)
 		r |= get_file(&c, &len, &p->file[i], file_sizes[i]);
+	if (version >= 3)
+		r |= buf_read_u8(&c, &len, &p->lrp);
 	return r != 0 || len != 0 ? -1 : 0;
 }
 

@@ -77,7 +77,7 @@
 #define NTAG424_KS_STEP_MAX	32
 #define NTAG424_KS_MSG_MAX	512
 #define NTAG424_KS_REASON_MAX	128	/* why a tag was revoked */
-#define NTAG424_KS_SCHEMA	3	/* schema version this code writes */
+#define NTAG424_KS_SCHEMA	4	/* schema version this code writes */
 
 typedef struct ntag424_ks ntag424_ks_t;
 
@@ -98,6 +98,7 @@ enum ntag424_ks_status {
 	NTAG424_KS_PROVISIONED,
 	NTAG424_KS_FAILED,
 	NTAG424_KS_RESETTING,
+	NTAG424_KS_IMPORTED,		/* keys from another tool's file */
 };
 
 enum ntag424_ks_source {

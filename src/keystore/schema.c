@@ -4,6 +4,7 @@
  * same text runs on SQLite and PostgreSQL.
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "keystore/ks.h"
 #include "ntag424/err.h"
@@ -87,14 +88,70 @@ static const char *const v3[] = {
 	NULL,
 };
 
+/*
+ * Version 4: tag status 'imported' (keys from another tool's file). The
+ * CHECK on tags.status gains a value, whatever other columns tags has:
+ * PostgreSQL replaces the constraint; SQLite cannot alter a constraint,
+ * but one may be loosened by editing the table's CREATE text in the
+ * schema table ("ALTER TABLE", "making other kinds of table schema
+ * changes", in SQLite's documentation), then bumping the schema cookie
+ * (cookie_bump) so that other connections read the new text.
+ */
+static const char *const v4_sqlite[] = {
+	"PRAGMA writable_schema = ON",
+	"UPDATE sqlite_master SET sql = replace(sql, '''resetting'')', "
+	"'''resetting'', ''imported'')') WHERE type = 'table' AND "
+	"name = 'tags'",
+	NULL,
+};
+
+static const char *const v4_postgres[] = {
+	"ALTER TABLE tags DROP CONSTRAINT IF EXISTS tags_status_check",
+	"ALTER TABLE tags ADD CONSTRAINT tags_status_check CHECK (status IN "
+	"('factory', 'pending', 'provisioned', 'failed', 'resetting', "
+	"'imported'))",
+	NULL,
+};
+
 static const struct {
 	int			 version;
 	const char *const	*sql;
+	const char *const	*postgres;	/* NULL: sql on both */
 } migrations[] = {
-	{ 1, v1 },
-	{ 2, v2 },
-	{ 3, v3 },
+	{ 1, v1, NULL },
+	{ 2, v2, NULL },
+	{ 3, v3, NULL },
+	{ 4, v4_sqlite, v4_postgres },
 };
+
+/* SQLite after an edit of sqlite_master: new cookie, schema reloaded. */
+static int
+cookie_bump(ntag424_ks_t *ks)
+{
+	char		 sql[64];
+	db_res_t	*res = NULL;
+	int64_t		 cookie = -1;
+	int		 r;
+
+	if ((r = ks_query(ks, "migrating the schema", "PRAGMA schema_version",
+	    NULL, 0, &res)) != NTAG424_OK)
+		return r;
+	if ((r = ks_next(ks, "migrating the schema", res)) == 1)
+		cookie = ks->be->col_int(res, 0);
+	ks->be->res_free(res);
+	if (r < 0)
+		return r;
+	if (cookie < 0)
+		return ks_fail(ks, NTAG424_ERR_STORE, "migrating the schema of "
+		    "%s: no schema cookie", ks->where);
+	snprintf(sql, sizeof(sql), "PRAGMA schema_version = %lld",
+	    (long long)cookie + 1);
+	if ((r = ks_exec(ks, "migrating the schema", sql, NULL, 0, NULL)) !=
+	    NTAG424_OK)
+		return r;
+	return ks_exec(ks, "migrating the schema", "PRAGMA writable_schema = "
+	    "RESET", NULL, 0, NULL);
+}
 
 static int
 read_version(ntag424_ks_t *ks, int *version, int *found)
@@ -122,13 +179,21 @@ apply(ntag424_ks_t *ks, int from, int target)
 	int r;
 
 	for (size_t i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
+		const char *const *sql = migrations[i].sql;
+		int pg = ks->be == &db_postgres;
+
 		if (migrations[i].version <= from ||
 		    migrations[i].version > target)
 			continue;
-		for (const char *const *s = migrations[i].sql; *s != NULL; s++)
+		if (pg && migrations[i].postgres != NULL)
+			sql = migrations[i].postgres;
+		for (const char *const *s = sql; *s != NULL; s++)
 			if ((r = ks_exec(ks, "migrating the schema", *s, NULL, 0,
 			    NULL)) != NTAG424_OK)
 				return r;
+		if (!pg && migrations[i].postgres != NULL &&
+		    (r = cookie_bump(ks)) != NTAG424_OK)
+			return r;
 	}
 	return NTAG424_OK;
 }

@@ -429,6 +429,7 @@ ntag424_ks_open(ntag424_ks_t *ks, const struct ntag424_ks_opts *o)
 
 static const char *const status_names[] = {
 	"factory", "pending", "provisioned", "failed", "resetting",
+	"imported",
 };
 
 const char *

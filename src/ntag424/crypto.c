@@ -80,40 +80,71 @@ nt_iv(const struct nt_session *s, bool response, uint8_t iv[AES_BLOCK])
 }
 
 /* ISO/IEC 9797-1 method 2, always at least one byte of padding. */
-static int
-aes_encrypt(const struct nt_session *s, const uint8_t *in, size_t len,
-    uint8_t *out, size_t *outlen)
+int
+nt_pad_m2(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
+    size_t *padded)
 {
-	uint8_t	iv[AES_BLOCK];
-	size_t	padded = (len / AES_BLOCK + 1) * AES_BLOCK;
-	int	r;
+	size_t n = (len / AES_BLOCK + 1) * AES_BLOCK;
 
-	if (padded > *outlen)
+	if (n > cap)
 		return NTAG424_ERR_ARG;
-	if ((r = nt_iv(s, false, iv)) != NTAG424_OK)
-		goto fail;
 	if (len > 0)
 		memmove(out, in, len);
 	out[len] = 0x80;
-	memset(out + len + 1, 0, padded - len - 1);
+	memset(out + len + 1, 0, n - len - 1);
+	*padded = n;
+	return NTAG424_OK;
+}
+
+/* The padding sits in the last block: 80 followed by zeros. */
+int
+nt_unpad_m2(uint8_t *buf, size_t len, size_t *outlen)
+{
+	size_t n;
+
+	if (len == 0 || len % AES_BLOCK != 0)
+		return NTAG424_ERR_RX;
+	for (n = len; n > len - AES_BLOCK && buf[n - 1] == 0x00; n--)
+		;
+	if (n == len - AES_BLOCK || buf[n - 1] != 0x80) {
+		wipe(buf, len);
+		return NTAG424_ERR_INTEGRITY;
+	}
+	wipe(buf + n - 1, len - (n - 1));
+	*outlen = n - 1;
+	return NTAG424_OK;
+}
+
+static int
+aes_encrypt(struct nt_session *s, const uint8_t *in, size_t len,
+    uint8_t *out, size_t *outlen)
+{
+	uint8_t	iv[AES_BLOCK];
+	size_t	padded = 0;
+	int	r;
+
+	if ((r = nt_pad_m2(in, len, out, *outlen, &padded)) != NTAG424_OK)
+		return r;
+	if ((r = nt_iv(s, false, iv)) != NTAG424_OK)
+		goto fail;
 	if (aes128_cbc_encrypt(s->enc_key, iv, out, padded, out) < 0) {
-		wipe(out, padded);
 		r = NTAG424_ERR_CRYPTO;
 		goto fail;
 	}
 	*outlen = padded;
 	r = NTAG424_OK;
 fail:
+	if (r != NTAG424_OK)
+		wipe(out, padded);
 	wipe(iv, sizeof(iv));
 	return r;
 }
 
 static int
-aes_decrypt(const struct nt_session *s, const uint8_t *in, size_t len,
+aes_decrypt(struct nt_session *s, const uint8_t *in, size_t len,
     uint8_t *out, size_t *outlen)
 {
 	uint8_t	iv[AES_BLOCK];
-	size_t	n;
 	int	r = NTAG424_ERR_RX;
 
 	if (len == 0 || len % AES_BLOCK != 0 || len > *outlen)
@@ -124,17 +155,7 @@ aes_decrypt(const struct nt_session *s, const uint8_t *in, size_t len,
 		r = NTAG424_ERR_CRYPTO;
 		goto fail;
 	}
-	/* The padding sits in the last block: 80 followed by zeros. */
-	for (n = len; n > len - AES_BLOCK && out[n - 1] == 0x00; n--)
-		;
-	if (n == len - AES_BLOCK || out[n - 1] != 0x80) {
-		wipe(out, len);
-		r = NTAG424_ERR_INTEGRITY;
-		goto fail;
-	}
-	wipe(out + n - 1, len - (n - 1));
-	*outlen = n - 1;
-	r = NTAG424_OK;
+	r = nt_unpad_m2(out, len, outlen);
 fail:
 	wipe(iv, sizeof(iv));
 	return r;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/lrp.h"
 #include "common/prim.h"
 #include "ntag424/dev.h"
 #include "ntag424/files.h"
@@ -73,11 +74,14 @@ struct nt_suite {
 	/* Session keys from the authentication key and both randoms. */
 	int	(*derive)(struct nt_session *s, const uint8_t key[AES128_KEY],
 		    const uint8_t rnda[NT_RND_LEN], const uint8_t rndb[NT_RND_LEN]);
-	/* Pad (ISO 9797-1 M2) and encrypt command data under IVc. *outlen in/out. */
-	int	(*encrypt)(const struct nt_session *s, const uint8_t *in,
+	/*
+	 * Pad (ISO 9797-1 M2) and encrypt command data (AES: under IVc; LRP:
+	 * from EncCtr on, which advances). *outlen in/out.
+	 */
+	int	(*encrypt)(struct nt_session *s, const uint8_t *in,
 		    size_t len, uint8_t *out, size_t *outlen);
-	/* Decrypt response data under IVr and strip the padding. */
-	int	(*decrypt)(const struct nt_session *s, const uint8_t *in,
+	/* Decrypt response data (IVr / EncCtr) and strip the padding. */
+	int	(*decrypt)(struct nt_session *s, const uint8_t *in,
 		    size_t len, uint8_t *out, size_t *outlen);
 	/* MACt over msg with the session MAC key. */
 	int	(*mac)(const struct nt_session *s, const uint8_t *msg, size_t len,
@@ -90,8 +94,12 @@ struct nt_session {
 	uint8_t			 key_no;	/* key authenticated with */
 	uint8_t			 ti[NT_TI_LEN];
 	uint16_t		 cmd_ctr;
-	uint8_t			 enc_key[AES128_KEY];
+	uint8_t			 enc_key[AES128_KEY];	/* AES */
 	uint8_t			 mac_key[AES128_KEY];
+	/* LRP (NT4H2421Gx 9.2): the session master key's updated keys 0 and 1. */
+	lrp_t			 lrp_mac;
+	lrp_t			 lrp_enc;
+	uint32_t		 enc_ctr;
 };
 
 struct ntag424_dev {
@@ -114,6 +122,15 @@ void nt_sv(uint8_t label_hi, uint8_t label_lo, const uint8_t rnda[NT_RND_LEN],
     const uint8_t rndb[NT_RND_LEN], uint8_t sv[32]);
 int nt_iv(const struct nt_session *s, bool response, uint8_t iv[AES_BLOCK]);
 void nt_rotl1(const uint8_t in[NT_RND_LEN], uint8_t out[NT_RND_LEN]);
+int nt_pad_m2(const uint8_t *in, size_t len, uint8_t *out, size_t cap,
+    size_t *padded);
+int nt_unpad_m2(uint8_t *buf, size_t len, size_t *outlen);
+
+/* crypto_lrp.c: LRP suite (NT4H2421Gx 9.2; NXP AN12304). */
+#define NT_LRP_SV_LEN	32
+extern const struct nt_suite nt_suite_lrp;
+void nt_lrp_sv(const uint8_t rnda[NT_RND_LEN], const uint8_t rndb[NT_RND_LEN],
+    uint8_t sv[NT_LRP_SV_LEN]);
 
 /* session.c */
 /* How a command is protected while a session is active. */

@@ -97,7 +97,7 @@ ntag424_prov_set_plan(ntag424_prov_t *p, const ntag424_prov_plan_t *plan)
 	    !cohort_ok(plan))
 		return NTAG424_ERR_ARG;
 	p->has_plan = false;
-	if ((r = ntag424_template_compile(p->tpl, plan->tmpl, &plan->opts)) !=
+	if ((r = prov_compile(p->tpl, plan->tmpl, &plan->opts, plan->lrp)) !=
 	    NTAG424_OK)
 		return r;
 	p->plan = *plan;
@@ -143,6 +143,8 @@ ntag424_prov_found_name(int found)
 		return "partial";
 	case NTAG424_PROV_FOUND_FOREIGN:
 		return "foreign";
+	case NTAG424_PROV_FOUND_IMPORTED:
+		return "imported";
 	default:
 		return "unknown";
 	}

@@ -20,9 +20,12 @@ auth_key0(struct run *r, const uint8_t key[KLEN], const char *step)
 {
 	int rc;
 
-	rc = ntag424_auth_ev2_first(r->dev, 0, key);
-	if (rc == NTAG424_OK)
-		return NTAG424_OK;
+	/* Either suite: the answer tells the tag's mode (provision_lrp.c). */
+	rc = ntag424_auth_first(r->dev, 0, key);
+	if (rc == NTAG424_OK) {
+		r->rep->lrp = ntag424_auth_is_lrp(r->dev) == 1;
+		return rid_confirm(r);
+	}
 	if (rc == 0x91AE || rc == NTAG424_ERR_AUTH)
 		r->rep->failed_auths++;
 	if (r->known)
@@ -57,7 +60,7 @@ static int
 read_url(struct run *r, char *url, size_t cap)
 {
 	uint8_t	file[NTAG424_NDEF_FILE_SIZE];
-	size_t	len = ntag424_template_ndef_len(r->tpl);
+	size_t	len = prov_ndef_len(r->tpl);	/* either mode's layout */
 	int	rc;
 
 	if (ntag424_auth_key_no(r->dev) >= 0 &&
@@ -173,8 +176,7 @@ check_template(struct run *r, ntag424_template_opts_t *opts)
 	if ((r->own_tpl = ntag424_template_new()) == NULL)
 		return run_fail(r, "template", NTAG424_ERR_NOMEM,
 		    "out of memory");
-	if (ntag424_template_compile(r->own_tpl, r->tag.tmpl, opts) !=
-	    NTAG424_OK)
+	if (prov_compile(r->own_tpl, r->tag.tmpl, opts, false) != NTAG424_OK)
 		return run_fail(r, "template", NTAG424_ERR_TEMPLATE, "the "
 		    "stored template does not compile");
 	r->tpl = r->own_tpl;
@@ -206,6 +208,15 @@ check_known(struct run *r)
 		    "first, or use the keystore it was provisioned with (--db)");
 		return run_fail(r, "lookup", NTAG424_ERR_NOT_FOUND, "this tag "
 		    "is not in the keystore");
+	}
+	/* Imported with its URL template: checked like one of ours. */
+	if (r->tag.status == NTAG424_PROV_IMPORTED && r->tag.tmpl[0] != '\0')
+		return NTAG424_OK;
+	if (r->tag.status == NTAG424_PROV_IMPORTED) {
+		snprintf(r->rep->hint, sizeof(r->rep->hint), "import it again "
+		    "with its URL template (template column), or reset it");
+		return run_fail(r, "lookup", NTAG424_ERR_STATE, "the keystore "
+		    "has no URL template for this imported tag");
 	}
 	if (r->tag.status != NTAG424_PROV_PROVISIONED) {
 		snprintf(r->rep->hint, sizeof(r->rep->hint), "run 'ntag424 "

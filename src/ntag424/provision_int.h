@@ -21,7 +21,7 @@ struct ntag424_prov {
 	uint8_t				 expect_uid[NTAG424_UID_LEN];
 };
 
-enum run_op { OP_PROVISION, OP_RESET, OP_CHECK };
+enum run_op { OP_PROVISION, OP_RESET, OP_CHECK, OP_ADOPT };
 
 /* One run's model of the tag; every key in it is wiped at the end. */
 struct run {
@@ -43,6 +43,8 @@ struct run {
 	const ntag424_template_t *tpl;		/* the plan's template */
 	ntag424_template_t	*own_tpl;	/* compiled from the store */
 	bool			 has_ctr;	/* the verified URL had one */
+	bool			 random_uid;	/* GetVersion hid the UID */
+	bool			 uid_confirmed;	/* GetCardUID agreed */
 	size_t			 apdu0, byte0;
 };
 
@@ -69,10 +71,35 @@ int run_reset(struct run *r);
 int plan_provision(struct run *r);
 int plan_reset(struct run *r);
 
+/* provision_adopt.c */
+/*
+ * The template an NDEF file (NLEN, one URI record) and the SDM settings
+ * that mirror into it imply: the URL with each mirror's characters
+ * replaced by its placeholder. NTAG424_OK, NTAG424_ERR_MALFORMED (no URL
+ * record) or NTAG424_ERR_TEMPLATE (no SUN MAC, encrypted file data, a
+ * mirror outside the URL or overlapping another, '{' or '}' in the URL,
+ * or tmpl too small). Wire data: every offset is checked.
+ */
+int adopt_template(const uint8_t *file, size_t len, const ntag424_sdm_t *sdm,
+    char *tmpl, size_t cap);
+
+/* provision_rid.c */
+int rid_confirm(struct run *r);
+void rid_step(struct run *r);
+int rid_set(struct run *r);
+
 /* provision_check.c */
 int phone_verify(struct run *r, const uint8_t meta[KLEN],
     const uint8_t file[KLEN]);
 int auth_key0(struct run *r, const uint8_t key[KLEN], const char *step);
 int counter_used(struct run *r);
+
+/* provision_lrp.c */
+int prov_compile(ntag424_template_t *t, const char *text,
+    const ntag424_template_opts_t *opts, bool lrp);
+const ntag424_template_t *prov_layout(const ntag424_template_t *t, bool lrp);
+size_t prov_ndef_len(const ntag424_template_t *t);
+int prov_switch_lrp(struct run *r);
+int prov_tag_layout(struct run *r, const ntag424_template_t **t);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * The presets of ntag424(1) (the game coin and the self-checkout tag) and
+ * The presets of ntag424(1) (the game coin, the self-checkout tag and the
+ * Boltcard) and
  * plans from a template of one's own: all five keys new, the SDM
  * meta-read key from a cohort, the NDEF file writable with key 0 only.
  */
@@ -44,6 +45,20 @@ self_checkout(ntag424_prov_plan_t *plan)
 	o->file_read = 3;
 }
 
+/*
+ * Boltcard (CARD_MANUAL of the Boltcard specification): PICCData under
+ * key 1, the MAC under key 2, lnurlw:// kept as it is (URI prefix 00).
+ */
+static void
+boltcard(ntag424_prov_plan_t *plan)
+{
+	ntag424_template_opts_t *o = &plan->opts;
+
+	o->meta_read = 1;
+	o->file_read = 2;
+	o->ctr_ret = 2;
+}
+
 int
 ntag424_prov_preset(const char *name, const char *url,
     ntag424_prov_plan_t *plan)
@@ -63,6 +78,11 @@ ntag424_prov_preset(const char *name, const char *url,
 		query = "?picc={macin}{picc}&cmac={mac}";
 		if (url == NULL)
 			url = "https://werkstattwaedi.ch/tag";
+	} else if (strcmp(name, "boltcard") == 0) {
+		boltcard(plan);
+		query = "?p={picc}&c={mac}";
+		if (url != NULL && strncmp(url, "lnurlw://", 9) != 0)
+			return NTAG424_ERR_ARG;
 	} else
 		return NTAG424_ERR_NOT_FOUND;
 	if (url == NULL || !base_url_ok(url))
@@ -126,8 +146,9 @@ ntag424_prov_preset_opts(const char *name, ntag424_template_opts_t *opts)
 
 	if (name == NULL || opts == NULL)
 		return NTAG424_ERR_ARG;
-	/* Any base URL will do: only the options are wanted. */
-	r = ntag424_prov_preset(name, "https://x.invalid/", &plan);
+	/* Any base URL of the preset's scheme: only the options are wanted. */
+	r = ntag424_prov_preset(name, strcmp(name, "boltcard") == 0 ?
+	    "lnurlw://x.invalid/" : "https://x.invalid/", &plan);
 	if (r == NTAG424_OK)
 		*opts = plan.opts;
 	else

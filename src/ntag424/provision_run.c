@@ -129,6 +129,12 @@ decide_provision(struct run *r)
 	case NTAG424_PROV_FOUND_FOREIGN:
 		return run_fail(r, "decide", NTAG424_ERR_FOREIGN, "this tag's "
 		    "keys are neither factory keys nor in the keystore");
+	case NTAG424_PROV_FOUND_IMPORTED:
+		snprintf(r->rep->hint, sizeof(r->rep->hint), "reset it first "
+		    "('ntag424 reset' uses the imported keys), then provision "
+		    "it");
+		return run_fail(r, "decide", NTAG424_ERR_STATE, "the tag's "
+		    "keys were imported from another tool");
 	case NTAG424_PROV_FOUND_OURS:
 		if (strcmp(r->tag.tmpl, tmpl) == 0)
 			return NTAG424_OK;
@@ -161,7 +167,9 @@ decide_provision(struct run *r)
 int
 plan_provision(struct run *r)
 {
-	size_t	len = ntag424_template_ndef_len(r->tpl);
+	size_t	len = ntag424_template_ndef_len(prov_layout(r->tpl,
+	    r->p->plan.lrp) != NULL ? prov_layout(r->tpl, r->p->plan.lrp) :
+	    r->tpl);
 	int	rc;
 
 	step_read_state(r);
@@ -179,6 +187,10 @@ plan_provision(struct run *r)
 	r->files = (r->todo & 1u) != 0;
 	if (r->todo != 0)
 		run_step(r, "authenticate with key 0", 2);
+	if (r->todo != 0 && r->p->plan.lrp) {
+		run_step(r, "LRP mode (cannot be undone)", 1);
+		run_step(r, "authenticate with key 0 (LRP)", 2);
+	}
 	if (r->files)
 		steps_files(r, len,
 		    r->rep->found != NTAG424_PROV_FOUND_FACTORY, true);
@@ -186,6 +198,7 @@ plan_provision(struct run *r)
 	run_step(r, "read NDEF like a phone", 1);
 	run_step(r, "verify the SUN URL", 0);
 	run_step(r, "authenticate with the new key 0", 2);
+	rid_step(r);
 	return NTAG424_OK;
 }
 
@@ -309,27 +322,66 @@ role_key(const struct run *r, uint8_t role)
 	return r->key[role <= NTAG424_KEY_MAX ? role : 0];
 }
 
+/*
+ * A tag that reads as factory (every key version 00) may still carry keys
+ * another tool changed at version 00: versions say nothing about those.
+ * So it is authenticated before anything is recorded, and a refused
+ * factory key leaves no pending record behind.
+ */
+static int
+factory_auth(struct run *r)
+{
+	int rc;
+
+	if ((rc = ntag424_auth_ev2_first(r->dev, 0, zero_key)) == NTAG424_OK)
+		return NTAG424_OK;
+	if (rc == 0x91AD)
+		return run_fail(r, "authenticate", rc, "the tag delays "
+		    "authentication with key 0 after failed attempts");
+	if (rc != 0x91AE && rc != NTAG424_ERR_AUTH)
+		return run_fail(r, "authenticate", rc, "the tag refused "
+		    "authentication with the factory key 0");
+	r->rep->failed_auths++;
+	r->rep->found = NTAG424_PROV_FOUND_FOREIGN;
+	snprintf(r->rep->hint, sizeof(r->rep->hint), "nothing was changed or "
+	    "recorded. If you have its keys, import them ('ntag424 keys "
+	    "import FILE': CSV, tag_keys.csv, Boltcard wipe JSON or JSON "
+	    "Lines), then reset it");
+	return run_fail(r, "authenticate", NTAG424_ERR_FOREIGN, "the tag reads "
+	    "as factory (every key version 00) but refuses the factory key 0: "
+	    "its keys were changed by another tool");
+}
+
 int
 run_provision(struct run *r)
 {
 	const ntag424_prov_plan_t	*plan = &r->p->plan;
+	bool				 authed = false;
+	const ntag424_template_t	*lay = r->tpl;
 	int				 rc;
 
 	if (r->rep->found == NTAG424_PROV_FOUND_OURS)
 		return NTAG424_OK;
+	if (r->rep->found == NTAG424_PROV_FOUND_FACTORY && r->todo != 0) {
+		if ((rc = factory_auth(r)) != NTAG424_OK)
+			return rc;
+		authed = true;
+	}
 	if ((rc = r->p->ops->tag_begin(r->p->ctx, r->uid, plan->name,
 	    plan->tmpl, NTAG424_PROV_PENDING)) != NTAG424_OK)
 		return run_store_fail(r, "plan", rc, false);
 	if ((rc = intend_keys(r)) != NTAG424_OK)
 		return rc;
 	if (r->todo != 0 &&
-	    (rc = auth_key0(r, r->key[0], "authenticate")) != NTAG424_OK)
+	    ((!authed && (rc = auth_key0(r, r->key[0], "authenticate")) !=
+	    NTAG424_OK) || (rc = prov_switch_lrp(r)) != NTAG424_OK ||
+	    (rc = prov_tag_layout(r, &lay)) != NTAG424_OK))
 		return rc;
 	if (r->files &&
-	    ((rc = write_file(r, ntag424_template_ndef_ptr(r->tpl),
-	    ntag424_template_ndef_len(r->tpl),
+	    ((rc = write_file(r, ntag424_template_ndef_ptr(lay),
+	    ntag424_template_ndef_len(lay),
 	    r->rep->found == NTAG424_PROV_FOUND_FACTORY)) != NTAG424_OK ||
-	    (rc = change_settings(r, ntag424_template_settings(r->tpl))) !=
+	    (rc = change_settings(r, ntag424_template_settings(lay))) !=
 	    NTAG424_OK))
 		return rc;
 	if ((rc = change_keys(r)) != NTAG424_OK)
@@ -337,6 +389,7 @@ run_provision(struct run *r)
 	if ((rc = phone_verify(r, role_key(r, plan->opts.meta_read),
 	    role_key(r, plan->opts.file_read))) != NTAG424_OK ||
 	    (rc = auth_key0(r, r->key[0], "verify")) != NTAG424_OK ||
+	    (rc = rid_set(r)) != NTAG424_OK ||
 	    (rc = finish(r, "provisioned", NTAG424_PROV_PROVISIONED)) !=
 	    NTAG424_OK)
 		return rc;
@@ -346,20 +399,6 @@ run_provision(struct run *r)
 
 /* ---- reset ------------------------------------------------------------ */
 
-static size_t
-clear_len(struct run *r)
-{
-	ntag424_template_opts_t	opts;
-	size_t			len = NTAG424_NDEF_FILE_SIZE;
-
-	if ((r->own_tpl = ntag424_template_new()) == NULL)
-		return len;
-	(void)ntag424_prov_preset_opts(r->tag.name, &opts);
-	if (ntag424_template_compile(r->own_tpl, r->tag.tmpl, &opts) ==
-	    NTAG424_OK)
-		len = ntag424_template_ndef_len(r->own_tpl);
-	return len;
-}
 
 int
 plan_reset(struct run *r)
@@ -374,15 +413,16 @@ plan_reset(struct run *r)
 	default:
 		break;
 	}
+	/* Imported or adopted keys may sit at version 00: the key itself tells. */
 	for (uint8_t k = 0; k < NKEYS; k++)
-		if (r->ver[k] != 0) {
+		if (r->ver[k] != 0 || !ct_equal(r->key[k], zero_key, KLEN)) {
 			r->todo |= 1u << k;
 			r->nver[k] = 0;
 			memset(r->nkey[k], 0, KLEN);
 		}
 	r->files = true;
 	run_step(r, "authenticate with key 0", 2);
-	steps_files(r, clear_len(r), true, false);
+	steps_files(r, NTAG424_NDEF_FILE_SIZE, true, false);
 	steps_keys(r);
 	run_step(r, "authenticate with the factory key 0", 2);
 	return NTAG424_OK;
@@ -416,13 +456,12 @@ run_reset(struct run *r)
 {
 	ntag424_file_settings_t	fs;
 	uint8_t			clear[NTAG424_NDEF_FILE_SIZE];
-	size_t			len;
 	int			rc;
 
 	if (r->rep->found == NTAG424_PROV_FOUND_FACTORY)
 		return NTAG424_OK;
-	len = r->own_tpl != NULL && ntag424_template_ndef_len(r->own_tpl) > 0 ?
-	    ntag424_template_ndef_len(r->own_tpl) : sizeof(clear);
+	/* The whole file, as a factory tag has it: a longer foreign NDEF
+	 * must not keep its tail. */
 	memset(clear, 0, sizeof(clear));
 	factory_settings(&fs);
 	if ((rc = r->p->ops->tag_status(r->p->ctx, r->uid,
@@ -430,7 +469,7 @@ run_reset(struct run *r)
 		return run_store_fail(r, "reset", rc, false);
 	if ((rc = intend_keys(r)) != NTAG424_OK ||
 	    (rc = auth_key0(r, r->key[0], "authenticate")) != NTAG424_OK ||
-	    (rc = write_file(r, clear, len, false)) != NTAG424_OK ||
+	    (rc = write_file(r, clear, sizeof(clear), false)) != NTAG424_OK ||
 	    (rc = change_settings(r, &fs)) != NTAG424_OK ||
 	    (rc = change_keys(r)) != NTAG424_OK ||
 	    (rc = auth_key0(r, zero_key, "verify")) != NTAG424_OK ||

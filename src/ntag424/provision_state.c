@@ -32,13 +32,16 @@ read_uid(struct run *r)
 		    "application");
 	if ((rc = ntag424_version_get(r->dev, &v)) != NTAG424_OK)
 		return run_fail(r, "GetVersion", rc, "GetVersion failed");
-	if (zero_uid(v.uid)) {
-		snprintf(r->rep->hint, sizeof(r->rep->hint), "this tag hides "
-		    "its UID (Random ID is on); provisio identifies tags by "
-		    "UID and cannot provision it");
+	if (zero_uid(v.uid) && !r->p->expect) {
+		snprintf(r->rep->hint, sizeof(r->rep->hint), "name it with "
+		    "--uid UID: provisio authenticates with that tag's key 0 "
+		    "and confirms the UID with GetCardUID");
 		return run_fail(r, "GetVersion", NTAG424_ERR_STATE,
-		    "the tag answers with a random UID");
+		    "the tag hides its UID (Random ID is on)");
 	}
+	/* Random ID: the named UID, confirmed once authenticated. */
+	r->random_uid = zero_uid(v.uid);
+	memcpy(v.uid, r->p->expect_uid, r->random_uid ? sizeof(v.uid) : 0);
 	memcpy(r->uid, v.uid, sizeof(r->uid));
 	memcpy(r->rep->uid, v.uid, sizeof(r->uid));
 	r->rep->has_uid = true;
@@ -106,14 +109,15 @@ resolve_key(struct run *r, uint8_t k, bool *foreign)
 	const ntag424_prov_store_t	*ops = r->p->ops;
 	uint8_t				 ck[KLEN], pk[KLEN], cv = 0, pv = 0;
 	int				 ps = 0, rc, have_p;
-	bool				 write = !r->p->dry_run;
+	bool				 write = !r->p->dry_run, have_c;
 
 	memset(ck, 0, sizeof(ck));
 	rc = ops->key_get(r->p->ctx, r->uid, k, NTAG424_PROV_CURRENT, ck, &cv,
 	    NULL);
 	if (rc != NTAG424_OK && rc != NTAG424_ERR_NOT_FOUND)
 		goto store;
-	if (rc == NTAG424_ERR_NOT_FOUND) {
+	have_c = rc == NTAG424_OK;
+	if (!have_c) {
 		memset(ck, 0, sizeof(ck));
 		cv = 0;
 	}
@@ -123,6 +127,13 @@ resolve_key(struct run *r, uint8_t k, bool *foreign)
 		goto store;
 	have_p = rc == NTAG424_OK;
 	rc = NTAG424_OK;
+	/*
+	 * Another tool chose the versions of the keys it wrote: an imported
+	 * key is taken whatever its version. A key the file did not give is
+	 * the factory key only while its version says so.
+	 */
+	if (have_c && !have_p && r->tag.status == NTAG424_PROV_IMPORTED)
+		cv = r->ver[k];
 	if (have_p && pv == r->ver[k] && pv != cv) {
 		/* The pending key reached the tag. */
 		memcpy(r->key[k], pk, KLEN);
@@ -142,8 +153,15 @@ resolve_key(struct run *r, uint8_t k, bool *foreign)
 			rc = run_journal(r, "resume", k, "not-applied", 0);
 			r->rep->resumed = true;
 		}
-	} else
+	} else {
 		*foreign = true;
+		if (r->tag.status == NTAG424_PROV_IMPORTED && !have_c)
+			snprintf(r->rep->hint, sizeof(r->rep->hint), "key %u "
+			    "is not the factory key (version %02X) and the "
+			    "imported file did not give it: import it too "
+			    "(same file with that key; nothing was changed)",
+			    k, r->ver[k]);
+	}
 	goto out;
 store:
 	rc = run_store_fail(r, "lookup", rc, false);
@@ -201,6 +219,8 @@ state_found(struct run *r)
 		f = NTAG424_PROV_FOUND_OURS;
 	else if (r->tag.status == NTAG424_PROV_FACTORY && all_versions_zero(r))
 		f = NTAG424_PROV_FOUND_FACTORY;
+	else if (r->tag.status == NTAG424_PROV_IMPORTED)
+		f = NTAG424_PROV_FOUND_IMPORTED;
 	else
 		f = NTAG424_PROV_FOUND_PARTIAL;
 	r->rep->found = f;

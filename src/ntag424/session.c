@@ -61,7 +61,7 @@ fail:
 
 /* CmdHeader || (CmdData, encrypted in Full) || MACt(Cmd || CmdCtr || TI || ...). */
 static int
-build(const struct nt_session *s, const nt_cmd_t *c, uint8_t *body,
+build(struct nt_session *s, const nt_cmd_t *c, uint8_t *body,
     size_t *len)
 {
 	uint8_t	macin[1 + 2 + NT_TI_LEN + NT_LC_MAX];
@@ -108,7 +108,7 @@ fail:
 
 /* Verify MACt(RC || CmdCtr+1 || TI || RespData), then decrypt in Full. */
 static int
-verify(const struct nt_session *s, const nt_cmd_t *c, uint16_t sw,
+verify(struct nt_session *s, const nt_cmd_t *c, uint16_t sw,
     uint8_t *raw, size_t n, uint8_t *resp, size_t cap, size_t *resp_len)
 {
 	uint8_t	macin[1 + 2 + NT_TI_LEN + RAW_MAX];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/lrp.h"
 #include "common/prim.h"
 #include "ntag424/err.h"
 #include "ntag424/sun.h"
@@ -25,6 +26,13 @@ struct ntag424_sun_ctx {
 	sun_aes_t	ses_dec;	/* SesSDMFileReadENCKey, decrypt */
 	bool		meta_set;
 	bool		file_set;
+	/* LRP (NT4H2421Gx 9.3.4.2, 9.3.9.2): updated key 0 of each key. */
+	uint8_t		meta_key[16];
+	uint8_t		file_key[16];
+	lrp_t		meta_lrp;
+	lrp_t		file_lrp;
+	bool		meta_lrp_set;
+	bool		file_lrp_set;
 };
 
 /* NT4H2421Gx 9.3.9.1; AN12196 Table 2: SV1/SV2 labels and constants. */
@@ -68,8 +76,10 @@ ntag424_sun_ctx_set_meta_key(ntag424_sun_ctx_t *ctx, const uint8_t key[16])
 	if (ctx == NULL || key == NULL)
 		return NTAG424_ERR_ARG;
 	ctx->meta_set = false;
+	ctx->meta_lrp_set = false;
 	if (sun_aes_set_key(&ctx->meta, key) != 0)
 		return NTAG424_ERR_CRYPTO;
+	memcpy(ctx->meta_key, key, sizeof(ctx->meta_key));
 	ctx->meta_set = true;
 	return NTAG424_OK;
 }
@@ -80,8 +90,10 @@ ntag424_sun_ctx_set_file_key(ntag424_sun_ctx_t *ctx, const uint8_t key[16])
 	if (ctx == NULL || key == NULL)
 		return NTAG424_ERR_ARG;
 	ctx->file_set = false;
+	ctx->file_lrp_set = false;
 	if (sun_cmac_set_key(&ctx->file, key) != 0)
 		return NTAG424_ERR_CRYPTO;
+	memcpy(ctx->file_key, key, sizeof(ctx->file_key));
 	ctx->file_set = true;
 	return NTAG424_OK;
 }
@@ -191,7 +203,7 @@ store(ntag424_sun_t *sun, const struct tpl_item *it, const char *s)
 
 	switch (it->kind) {
 	case TPL_PICC:
-		return unhex(s, sun->picc_enc, sizeof(sun->picc_enc));
+		return unhex(s, sun->picc_enc, it->len / 2);
 	case TPL_UID:
 		sun->has_uid = true;
 		return unhex(s, sun->uid, sizeof(sun->uid));
@@ -233,6 +245,32 @@ kind_name(enum tpl_kind k)
 }
 
 /*
+ * A part of the URL of the wrong length. When it holds {picc} and the
+ * difference is what LRP adds (PICCRand), say which mode the tag is in.
+ */
+static int
+wrong_length(ntag424_sun_t *sun, const ntag424_template_t *t, size_t off,
+    size_t len, size_t n, const char *field, size_t field_len)
+{
+	const struct tpl_item	*picc = t->by_kind[TPL_PICC];
+	const size_t		 extra = PICC_LRP_HEX_LEN - PICC_HEX_LEN;
+
+	if (picc != NULL && picc->url_off >= off && picc->url_off < off + len &&
+	    !t->any) {
+		if (!t->lrp && n == len + extra)
+			return malformed(sun, field, field_len, "holds an LRP "
+			    "tag's PICCData (%d hex digits); the template is "
+			    "for AES tags", PICC_LRP_HEX_LEN);
+		if (t->lrp && n + extra == len)
+			return malformed(sun, field, field_len, "holds an AES "
+			    "tag's PICCData (%d hex digits); the template is "
+			    "for LRP tags", PICC_HEX_LEN);
+	}
+	return malformed(sun, field, field_len,
+	    "%zu characters, the template has %zu", n, len);
+}
+
+/*
  * Match s[0..n) against the template's url[off, off+len): literal text
  * exactly, placeholders as hex of their fixed length.
  */
@@ -243,8 +281,7 @@ match(ntag424_sun_t *sun, const ntag424_template_t *t, size_t off,
 	size_t at = off;
 
 	if (n != len)
-		return malformed(sun, field, field_len,
-		    "%zu characters, the template has %zu", n, len);
+		return wrong_length(sun, t, off, len, n, field, field_len);
 	for (size_t i = 0; i <= t->nitems; i++) {
 		const struct tpl_item	*it = i < t->nitems ? &t->item[i] : NULL;
 		size_t			 lit_end = it != NULL ? it->url_off : off + len;
@@ -420,8 +457,50 @@ reset(ntag424_sun_t *sun, const ntag424_template_t *t)
 	memset(sun->picc_enc, 0, sizeof(sun->picc_enc));
 	sun->enc_len = 0;
 	memset(sun->mac, 0, sizeof(sun->mac));
+	sun->lrp = false;
 	sun->tpl = t;
 	sun->state = SUN_EMPTY;
+}
+
+/*
+ * How long the part of url holding {picc} is, beyond what the AES layout
+ * expects there; 0 if it cannot be told. Only the length is looked at.
+ */
+static size_t
+picc_excess(const ntag424_template_t *t, const char *url, size_t len)
+{
+	const struct tpl_item	*picc = t->by_kind[TPL_PICC];
+	const char		*q = memchr(url, '?', len);
+	const char		*hash = memchr(url, '#', len);
+	size_t			 end = hash != NULL ? (size_t)(hash - url) : len;
+	size_t			 from, to, qs;
+
+	if (picc == NULL)
+		return 0;
+	if (picc->url_off < t->path.val_len) {
+		qs = q != NULL ? (size_t)(q - url) : end;
+		return qs > t->path.val_len ? qs - t->path.val_len : 0;
+	}
+	for (size_t i = 0; i < t->nparams; i++) {
+		const struct tpl_param *p = &t->param[i];
+
+		if (picc->url_off < p->val_off ||
+		    picc->url_off >= p->val_off + p->val_len)
+			continue;
+		from = q != NULL ? (size_t)(q - url) + 1 : 0;
+		while (from < end) {
+			const char *amp = memchr(url + from, '&', end - from);
+
+			to = amp != NULL ? (size_t)(amp - url) : end;
+			if (to - from > p->name_len && url[from + p->name_len] ==
+			    '=' && memcmp(url + from, t->url + p->name_off,
+			    p->name_len) == 0)
+				return to - from - p->name_len - 1 > p->val_len ?
+				    to - from - p->name_len - 1 - p->val_len : 0;
+			from = to + 1;
+		}
+	}
+	return 0;
 }
 
 int
@@ -434,7 +513,12 @@ ntag424_sun_parse(const ntag424_template_t *t, const char *url, size_t len,
 
 	if (t == NULL || url == NULL || sun == NULL || t->ndef_len == 0)
 		return NTAG424_ERR_ARG;
+	/* sdm-backend's rule: a longer PICCData is an LRP tag's. */
+	if (t->twin != NULL && len <= NTAG424_SUN_URL_MAX &&
+	    picc_excess(t, url, len) > 0)
+		t = t->twin;
 	reset(sun, t);
+	sun->lrp = t->lrp;
 	if ((r = split_input(sun, t, url, &len, &q)) != NTAG424_OK)
 		return r;
 	full = is_full_url(url, q);
@@ -458,6 +542,29 @@ ntag424_sun_parse(const ntag424_template_t *t, const char *url, size_t len,
 	return NTAG424_OK;
 }
 
+/*
+ * NT4H2421Gx 9.3.4.2: PICCRand || E_LRP(SDMMetaReadKey, PICCData), LRICB
+ * with updated key 0 and PICCRand as the counter.
+ */
+static int
+lrp_picc(ntag424_sun_ctx_t *ctx, ntag424_sun_t *sun, uint8_t plain[16])
+{
+	uint8_t	ctr[PICC_RAND_LEN];
+	int	r = NTAG424_ERR_CRYPTO;
+
+	if (!ctx->meta_lrp_set) {
+		if (lrp_init(&ctx->meta_lrp, ctx->meta_key, 0) < 0)
+			return NTAG424_ERR_CRYPTO;
+		ctx->meta_lrp_set = true;
+	}
+	memcpy(ctr, sun->picc_enc, sizeof(ctr));
+	if (lrp_lricb_decrypt(&ctx->meta_lrp, ctr, sizeof(ctr),
+	    sun->picc_enc + PICC_RAND_LEN, 16, plain) == 0)
+		r = NTAG424_OK;
+	wipe(ctr, sizeof(ctr));
+	return r;
+}
+
 int
 ntag424_sun_decrypt_picc(ntag424_sun_ctx_t *ctx, ntag424_sun_t *sun)
 {
@@ -474,8 +581,11 @@ ntag424_sun_decrypt_picc(ntag424_sun_ctx_t *ctx, ntag424_sun_t *sun)
 	}
 	if (!ctx->meta_set)
 		return NTAG424_ERR_STATE;
-	/* NT4H2421Gx 9.3.4: one block, CBC with a zero IV = ECB. */
-	if (sun_aes_block(&ctx->meta, sun->picc_enc, plain) != 0) {
+	if (sun->tpl->lrp) {
+		if ((r = lrp_picc(ctx, sun, plain)) != NTAG424_OK)
+			goto fail;
+	} else if (sun_aes_block(&ctx->meta, sun->picc_enc, plain) != 0) {
+		/* NT4H2421Gx 9.3.4: one block, CBC with a zero IV = ECB. */
 		r = NTAG424_ERR_CRYPTO;
 		goto fail;
 	}
@@ -527,7 +637,7 @@ mac_window(const ntag424_sun_t *sun, uint8_t *w)
 		dst = w + (it->file_off - from);
 		switch (it->kind) {
 		case TPL_PICC:
-			put_hex(dst, sun->picc_enc, sizeof(sun->picc_enc));
+			put_hex(dst, sun->picc_enc, it->len / 2);
 			break;
 		case TPL_UID:
 			put_hex(dst, sun->uid, sizeof(sun->uid));
@@ -592,6 +702,99 @@ fail:
 	return r;
 }
 
+/*
+ * NT4H2421Gx 9.3.9.2: SV = 00 01 00 80 || [UID] || [SDMReadCtr] || zero
+ * padding || 1E E1, one block; the session master key is CMAC_LRP of it
+ * under SDMFileReadKey.
+ */
+static int
+lrp_master(ntag424_sun_ctx_t *ctx, const ntag424_sun_t *sun,
+    uint8_t master[16])
+{
+	uint8_t	sv[16] = { 0x00, 0x01, 0x00, 0x80 };
+	size_t	n = 4;
+	int	r = NTAG424_ERR_CRYPTO;
+
+	if (!ctx->file_lrp_set) {
+		if (lrp_init(&ctx->file_lrp, ctx->file_key, 0) < 0)
+			return NTAG424_ERR_CRYPTO;
+		ctx->file_lrp_set = true;
+	}
+	if (sun->has_uid) {
+		memcpy(sv + n, sun->uid, NTAG424_UID_LEN);
+		n += NTAG424_UID_LEN;
+	}
+	if (sun->has_read_ctr)
+		put_u24le(sv + n, sun->read_ctr);
+	sv[14] = 0x1E;
+	sv[15] = 0xE1;
+	if (lrp_cmac(&ctx->file_lrp, sv, sizeof(sv), master) == 0)
+		r = NTAG424_OK;
+	wipe(sv, sizeof(sv));
+	return r;
+}
+
+/*
+ * NT4H2421Gx 9.3.6.2: LRICB under the master key's updated key 1 with the
+ * counter SDMReadCtr (as mirrored, LSB first) || 00 00 00.
+ */
+static int
+lrp_decrypt_enc(ntag424_sun_t *sun, const uint8_t master[16])
+{
+	uint8_t	ctr[6] = { 0 };
+	lrp_t	enc;
+	int	r = NTAG424_ERR_CRYPTO;
+
+	put_u24le(ctr, sun->read_ctr);
+	if (lrp_init(&enc, master, 1) < 0 ||
+	    lrp_lricb_decrypt(&enc, ctr, sizeof(ctr), sun->enc, sun->enc_len,
+	    sun->file_data) < 0)
+		goto fail;
+	sun->file_data_len = sun->enc_len;
+	r = NTAG424_OK;
+fail:
+	lrp_wipe(&enc);
+	return r;
+}
+
+/* NT4H2421Gx 9.3.8.2: MACt of CMAC_LRP under updated key 0 of the master. */
+static int
+lrp_check_mac(ntag424_sun_ctx_t *ctx, ntag424_sun_t *sun)
+{
+	uint8_t	master[16], full[16], mact[MACT_LEN];
+	uint8_t	window[NTAG424_NDEF_FILE_SIZE];
+	size_t	n = mac_window(sun, window);
+	lrp_t	mac;
+	int	r;
+
+	memset(&mac, 0, sizeof(mac));
+	if ((r = lrp_master(ctx, sun, master)) != NTAG424_OK)
+		goto fail;
+	r = NTAG424_ERR_CRYPTO;
+	if (lrp_init(&mac, master, 0) < 0 ||
+	    lrp_cmac(&mac, window, n, full) < 0)
+		goto fail;
+	cmac_truncate(full, mact);
+	if (!ct_equal(mact, sun->mac, sizeof(mact))) {
+		r = NTAG424_ERR_BAD_MAC;
+		goto fail;
+	}
+	if (sun->tpl->by_kind[TPL_ENC] != NULL &&
+	    (r = lrp_decrypt_enc(sun, master)) != NTAG424_OK)
+		goto fail;
+	sun->state = SUN_VERIFIED;
+	r = NTAG424_OK;
+fail:
+	if (r != NTAG424_OK) {
+		wipe(sun->file_data, sizeof(sun->file_data));
+		sun->file_data_len = 0;
+	}
+	lrp_wipe(&mac);
+	wipe(master, sizeof(master));
+	wipe(full, sizeof(full));
+	return r;
+}
+
 int
 ntag424_sun_check_mac(ntag424_sun_ctx_t *ctx, ntag424_sun_t *sun)
 {
@@ -608,6 +811,8 @@ ntag424_sun_check_mac(ntag424_sun_ctx_t *ctx, ntag424_sun_t *sun)
 		return NTAG424_ERR_ARG;
 	if (sun->state < SUN_PICC || !ctx->file_set)
 		return NTAG424_ERR_STATE;
+	if (sun->tpl->lrp)
+		return lrp_check_mac(ctx, sun);
 	session_vector(sun, sv2_head, sv);
 	n = mac_window(sun, window);
 	if (sun_cmac(&ctx->file, sv, sizeof(sv), s.key) != 0 ||

@@ -61,6 +61,7 @@ ntag424_template_free(ntag424_template_t **tp)
 {
 	if (tp == NULL || *tp == NULL)
 		return;
+	ntag424_template_free(&(*tp)->twin);
 	free(*tp);
 	*tp = NULL;
 }
@@ -108,6 +109,8 @@ check_opts(ntag424_template_t *t, const ntag424_template_opts_t *o)
 	if (o->comm_mode != NTAG424_COMM_PLAIN &&
 	    o->comm_mode != NTAG424_COMM_MAC && o->comm_mode != NTAG424_COMM_FULL)
 		return fail(t, NTAG424_ERR_ARG, 0, "invalid CommMode");
+	if (o->mode > NTAG424_SDM_ANY)
+		return fail(t, NTAG424_ERR_ARG, 0, "invalid SDM mode");
 	if (o->read_ctr_limit > 0xFFFFFF)
 		return fail(t, NTAG424_ERR_ARG, 0,
 		    "SDMReadCtrLimit is 24 bits (at most FFFFFF)");
@@ -187,7 +190,8 @@ parse_placeholder(ntag424_template_t *t, const char *text, size_t pos,
 		if (strlen(placeholders[i].name) == len &&
 		    strncmp(name, placeholders[i].name, len) == 0)
 			return add_item(t, placeholders[i].kind, pos,
-			    len + 2, "", 0, placeholders[i].len);
+			    len + 2, "", 0, placeholders[i].kind == TPL_PICC &&
+			    t->lrp ? PICC_LRP_HEX_LEN : placeholders[i].len);
 	return fail(t, NTAG424_ERR_TEMPLATE, pos,
 	    "unknown placeholder {%.*s} (known: {picc} {uid} {ctr} "
 	    "{enc:TEXT} {mac} {macin})", (int)(len > 32 ? 32 : len), name);
@@ -452,9 +456,29 @@ reset(ntag424_template_t *t)
 	size_t	pos = t->err_pos;
 
 	memcpy(err, t->err, sizeof(err));
+	ntag424_template_free(&t->twin);
 	memset(t, 0, sizeof(*t));
 	memcpy(t->err, err, sizeof(err));
 	t->err_pos = pos;
+}
+
+/* NTAG424_SDM_ANY: the LRP layout of the same text beside the AES one. */
+static int
+compile_twin(ntag424_template_t *t, const char *text,
+    const ntag424_template_opts_t *opts)
+{
+	ntag424_template_opts_t	lrp = *opts;
+	int			r;
+
+	lrp.mode = NTAG424_SDM_LRP;
+	if ((t->twin = ntag424_template_new()) == NULL)
+		return fail(t, NTAG424_ERR_NOMEM, 0, "out of memory");
+	if ((r = ntag424_template_compile(t->twin, text, &lrp)) != NTAG424_OK)
+		return fail(t, r, t->twin->err_pos, "LRP layout: %s",
+		    t->twin->err);
+	t->any = true;
+	t->twin->any = true;
+	return NTAG424_OK;
 }
 
 int
@@ -479,6 +503,7 @@ ntag424_template_compile(ntag424_template_t *t, const char *text,
 	}
 	if ((r = check_opts(t, opts)) != NTAG424_OK)
 		goto fail;
+	t->lrp = opts->mode == NTAG424_SDM_LRP;
 	if (strlen(text) > NTAG424_TEMPLATE_MAX) {
 		r = fail(t, NTAG424_ERR_TEMPLATE, NTAG424_TEMPLATE_MAX,
 		    "template longer than %d characters", NTAG424_TEMPLATE_MAX);
@@ -493,6 +518,9 @@ ntag424_template_compile(ntag424_template_t *t, const char *text,
 	    (r = place(t, code)) != NTAG424_OK)
 		goto fail;
 	settings(t, opts);
+	if (opts->mode == NTAG424_SDM_ANY && (r = compile_twin(t, text,
+	    opts)) != NTAG424_OK)
+		goto fail;
 	return NTAG424_OK;
 fail:
 	reset(t);
@@ -529,4 +557,12 @@ const char *
 ntag424_template_url(const ntag424_template_t *t)
 {
 	return t->url;
+}
+
+int
+ntag424_template_mode(const ntag424_template_t *t)
+{
+	if (t->any)
+		return NTAG424_SDM_ANY;
+	return t->lrp ? NTAG424_SDM_LRP : NTAG424_SDM_AES;
 }

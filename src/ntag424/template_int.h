@@ -5,6 +5,7 @@
 #ifndef NTAG424_TEMPLATE_INT_H
 #define NTAG424_TEMPLATE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,8 @@
 #define TPL_PARAMS_MAX		64
 
 #define PICC_HEX_LEN		32
+#define PICC_LRP_HEX_LEN	48	/* PICCRand(8) + PICCData(16), 9.3.4.2 */
+#define PICC_RAND_LEN		8
 #define UID_HEX_LEN		14
 #define CTR_HEX_LEN		6
 #define MAC_HEX_LEN		16
@@ -69,6 +72,9 @@ struct ntag424_template {
 	struct tpl_param	param[TPL_PARAMS_MAX];
 	size_t			nparams;
 	size_t			mac_in;		/* file offset where the MAC input starts */
+	bool			lrp;		/* the LRP layout and cryptography */
+	bool			any;		/* compiled for NTAG424_SDM_ANY */
+	struct ntag424_template	*twin;		/* ANY: the LRP layout */
 	char			err[160];
 	size_t			err_pos;
 };

@@ -9,7 +9,8 @@ _Static_assert((int)NTAG424_KS_FACTORY == NTAG424_PROV_FACTORY &&
     (int)NTAG424_KS_PENDING == NTAG424_PROV_PENDING &&
     (int)NTAG424_KS_PROVISIONED == NTAG424_PROV_PROVISIONED &&
     (int)NTAG424_KS_FAILED == NTAG424_PROV_FAILED &&
-    (int)NTAG424_KS_RESETTING == NTAG424_PROV_RESETTING, "status values");
+    (int)NTAG424_KS_RESETTING == NTAG424_PROV_RESETTING &&
+    (int)NTAG424_KS_IMPORTED == NTAG424_PROV_IMPORTED, "status values");
 _Static_assert((int)NTAG424_KS_CURRENT == NTAG424_PROV_CURRENT &&
     (int)NTAG424_KS_PENDING_SLOT == NTAG424_PROV_PENDING_SLOT &&
     (int)NTAG424_KS_APPLIED == NTAG424_PROV_KEY_APPLIED &&
@@ -118,6 +119,8 @@ key_new(void *ctx, const uint8_t *uid, int keyno, uint8_t version,
 
 	if (keyno < 0 || keyno >= NTAG424_KS_NKEYS)
 		return NTAG424_ERR_ARG;
+	if (s->boltcard)
+		return ksprov_boltcard_key(s, uid, keyno, version, key);
 	if (s->source == NTAG424_KS_SRC_RANDOM)
 		return random_bytes(key, NTAG424_KEY_LEN) == 0 ? NTAG424_OK :
 		    NTAG424_ERR_CRYPTO;
@@ -134,6 +137,8 @@ cohort_key(void *ctx, const char *name, uint8_t key[NTAG424_KEY_LEN])
 	uint32_t	 v;
 	int		 created = 0, r;
 
+	if (s->boltcard)
+		return ksprov_boltcard_cohort(s, name, key);
 	r = ntag424_ks_cohort_latest(s->ks, name, key, &v, &created);
 	s->cohort_created |= created;
 	return r;

@@ -7,6 +7,9 @@
  *   diversified  AN10922 from the keystore's latest master key, with
  *                ntag424_ks_diversify(): M = UID || KeyNo || KeyVersion
  *                || "provisio", KeyVersion the one the engine writes
+ *   boltcard     the Boltcard specification's keys from an issuer key
+ *                (ksprov_set_boltcard(), ksprov_boltcard.c): KeyVersion
+ *                is the specification's Version, K1 the cohort key
  * A plan's cohort keys (the SDM meta-read key by default) come from the
  * named cohort key instead, the latest version, created on first use.
  * Every key is also stored sealed as the tag's key, so that a resume and
@@ -31,10 +34,27 @@ struct ksprov {
 	int		 master_created;	/* 1: this run created it */
 	int		 cohort_created;	/* 1: this run created one */
 	char		 run_id[NTAG424_KS_RUN_ID_LEN + 1];
+	int		 boltcard;	/* 1: keys from the issuer key */
+	uint8_t		 issuer[NTAG424_KEY_LEN];
 };
 
 /* Fill s; ks is borrowed. NTAG424_OK, NTAG424_ERR_ARG or _CRYPTO. */
 int ksprov_init(struct ksprov *s, ntag424_ks_t *ks, int source);
+/* Boltcard keys from issuer (copied) instead of the source. */
+int ksprov_set_boltcard(struct ksprov *s, const uint8_t issuer[NTAG424_KEY_LEN]);
+/* Wipe the issuer key; call when done with s. */
+void ksprov_wipe(struct ksprov *s);
+/*
+ * The cohort of an issuer key's K1: "boltcard-" and 16 hex digits of
+ * SHA-256(K1); cap >= 26.
+ */
+int ksprov_boltcard_cohort_name(const uint8_t issuer[NTAG424_KEY_LEN],
+    char *name, size_t cap);
+/* Internal to ksprov.c: key_new and cohort_key of the Boltcard source. */
+int ksprov_boltcard_key(struct ksprov *s, const uint8_t *uid, int keyno,
+    uint8_t version, uint8_t key[NTAG424_KEY_LEN]);
+int ksprov_boltcard_cohort(struct ksprov *s, const char *name,
+    uint8_t key[NTAG424_KEY_LEN]);
 /* The operations to hand to ntag424_prov_set_store() with s as ctx. */
 const ntag424_prov_store_t *ksprov_ops(void);
 

@@ -182,6 +182,8 @@ set_other(struct vd_config *c, const char *key, const char *v)
 		return parse_bool(v, &c->replay_uid);
 	if (strcmp(key, "per-tag-meta-keys") == 0)
 		return parse_bool(v, &c->per_tag_meta);
+	if (strcmp(key, "require-lrp") == 0)
+		return parse_bool(v, &c->require_lrp);
 	if (strcmp(key, "db") == 0)
 		return set_str(&c->db, v);
 	if (strcmp(key, "kek-file") == 0)

@@ -31,6 +31,7 @@
 #include "common/hex.h"
 #include "common/log.h"
 #include "common/prim.h"
+#include "ntag424/provision.h"
 #include "verifyd/cache.h"
 #include "verifyd/verifyd.h"
 
@@ -76,6 +77,7 @@ struct vd_tags {
 	char			 why[VD_REASON_MAX];	/* why_lock */
 	atomic_llong		 probed;	/* last keystore read, ms */
 	uint8_t			 file_keyno, meta_keyno;
+	uint8_t			 sdm_mode;	/* NTAG424_SDM_ANY or _LRP */
 	uint8_t			 dummy[16];
 };
 
@@ -180,7 +182,7 @@ master_key(struct handle *h, uint32_t v, uint8_t key[16])
  * current key, so a URL of an earlier provisioning fails its MAC.
  */
 static int
-derive(const vd_tags_t *t, struct handle *h, const struct ntag424_ks_tag *row,
+derive(struct handle *h, const struct ntag424_ks_tag *row, uint8_t keyno,
     uint8_t key[16])
 {
 	uint8_t	master[16];
@@ -188,8 +190,8 @@ derive(const vd_tags_t *t, struct handle *h, const struct ntag424_ks_tag *row,
 
 	if ((r = master_key(h, row->master_version, master)) != NTAG424_OK)
 		return r;
-	r = ntag424_ks_diversify(master, row->uid, t->file_keyno,
-	    row->key_version[t->file_keyno], key);
+	r = ntag424_ks_diversify(master, row->uid, keyno,
+	    row->key_version[keyno], key);
 	wipe(master, sizeof(master));
 	return r;
 }
@@ -215,6 +217,18 @@ no_key(struct handle *h, const uint8_t uid[NTAG424_UID_LEN],
 	return NTAG424_OK;
 }
 
+/* A preset's own file-read key (the Boltcard's is key 2), else the default. */
+static uint8_t
+file_keyno(const vd_tags_t *t, const struct ntag424_ks_tag *row)
+{
+	ntag424_template_opts_t o;
+
+	if (ntag424_prov_preset_opts(row->name, &o) == NTAG424_OK &&
+	    o.file_read <= NTAG424_KEY_MAX)
+		return o.file_read;
+	return t->file_keyno;
+}
+
 /* Read one tag's row and file-read key (h->lock held, h->ks open). */
 static int
 read_tag(const vd_tags_t *t, struct handle *h,
@@ -223,6 +237,7 @@ read_tag(const vd_tags_t *t, struct handle *h,
 {
 	struct ntag424_ks_tag	row;
 	char			why[NTAG424_KS_MSG_MAX];
+	uint8_t			fk;
 	int			r;
 
 	memset(&row, 0, sizeof(row));
@@ -237,13 +252,14 @@ read_tag(const vd_tags_t *t, struct handle *h,
 		goto fail;
 	k->generation = row.generation;
 	k->revoked = row.revoked != 0;
-	if ((row.current_mask & (1u << t->file_keyno)) == 0)
+	fk = file_keyno(t, &row);
+	if ((row.current_mask & (1u << fk)) == 0)
 		return no_key(h, uid, k, "no current file-read key",
 		    "the tag was marked provisioned without it");
 	if (row.source == NTAG424_KS_SRC_DIVERSIFIED)
-		r = derive(t, h, &row, k->file_key);
+		r = derive(h, &row, fk, k->file_key);
 	else
-		r = ntag424_ks_key_get(h->ks, uid, t->file_keyno,
+		r = ntag424_ks_key_get(h->ks, uid, fk,
 		    NTAG424_KS_CURRENT, k->file_key, NULL);
 	if (r == NTAG424_OK) {
 		k->status = VD_TAG_OK;
@@ -565,6 +581,7 @@ load_meta(vd_tags_t *t, ntag424_ks_t *ks, char *const *cohorts,
 static int
 add_template(vd_tags_t *t, const char *text, char *err, size_t errlen)
 {
+	ntag424_template_opts_t	 opts;
 	ntag424_template_t	*tp;
 	const char		*url, *p, *q;
 	size_t			 len, n = atomic_load(&t->ntpl);
@@ -577,7 +594,10 @@ add_template(vd_tags_t *t, const char *text, char *err, size_t errlen)
 		    TPL_MAX);
 		return NTAG424_ERR_ARG;
 	}
-	if (ntag424_template_compile(tp, text, NULL) != NTAG424_OK) {
+	/* AES and LRP tags are told apart by the length of {picc}. */
+	ntag424_template_opts_init(&opts);
+	opts.mode = t->sdm_mode;
+	if (ntag424_template_compile(tp, text, &opts) != NTAG424_OK) {
 		snprintf(err, errlen, "template %s: %s", text,
 		    ntag424_template_error(tp, NULL));
 		ntag424_template_free(&tp);
@@ -743,6 +763,7 @@ setup(vd_tags_t *t, const struct vd_config *c, char *err, size_t errlen)
 	ntag424_template_opts_init(&opts);
 	t->file_keyno = opts.file_read;
 	t->meta_keyno = opts.meta_read;
+	t->sdm_mode = c->require_lrp ? NTAG424_SDM_LRP : NTAG424_SDM_ANY;
 	t->per_tag_meta = c->per_tag_meta;
 	if ((c->db != NULL && (t->db = strdup(c->db)) == NULL) ||
 	    (c->kek_file != NULL &&

@@ -71,6 +71,7 @@ struct vd_config {
 	bool		 replay_uid;		/* the UID in replay answers */
 	bool		 per_tag_meta;		/* walk every tag for its
 						   meta-read key */
+	bool		 require_lrp;		/* only tags in LRP mode verify */
 };
 
 /*

@@ -578,7 +578,8 @@ set_configuration(void)
 	CHECK_INT(0x9100, h_auth(e, 1, 0, zero16, &s));
 	CHECK_INT(0x919E, set_config(e, &s, "0003"));
 	CHECK_INT(0x9100, h_auth(e, 1, 0, zero16, &s));
-	CHECK_INT(0x919E, set_config(e, &s, "0500000000020000000000"));
+	/* PDCap2.1: only bit 1 (LRP, test_emu_lrp.c) is defined. */
+	CHECK_INT(0x919E, set_config(e, &s, "0500000000040000000000"));
 	CHECK_INT(0x9100, h_auth(e, 1, 0, zero16, &s));
 	CHECK_INT(0x9100, set_config(e, &s, "0500000000000000001234"));
 	CHECK_INT(0x12, p->pdcap2_5);

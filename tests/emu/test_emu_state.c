@@ -185,14 +185,17 @@ version_parts(void)
 	if (back != NULL)
 		check_version(back, "0404083000110591AF", "0404020105110591AF");
 	emu_free(&back);
-	/* version 1: drop the 14 bytes after uid and prod, fix the CRC */
+	/*
+	 * version 1: drop the 14 bytes after uid and prod and version 3's
+	 * last byte (LRP mode), fix the CRC
+	 */
 	f = fopen(path, "rb");
 	CHECK(f != NULL);
 	n = f != NULL ? fread(buf, 1, sizeof(buf), f) : 0;
 	if (f != NULL)
 		fclose(f);
 	memmove(buf + 24, buf + 38, n - 38);
-	n -= 14;
+	n -= 15;
 	buf[9] = 0x01;
 	crc = (uint32_t)crc32(0, buf, (uInt)(n - 4));
 	put_u16be(buf + n - 4, (uint16_t)(crc >> 16));

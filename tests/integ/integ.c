@@ -1,5 +1,6 @@
 /* Shared set-up of the integration tests (see integ.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "integ.h"
@@ -7,6 +8,14 @@
 
 const uint8_t integ_uid[7] = { 0x04, 0x6E, 0x1A, 0x2B, 0x3C, 0x4D, 0x80 };
 const uint8_t integ_zero[16];
+
+bool
+integ_lrp(void)
+{
+	const char *v = getenv("INTEG_LRP");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
 
 void
 rig_open(struct rig *r, const uint8_t *uid)
@@ -17,6 +26,9 @@ rig_open(struct rig *r, const uint8_t *uid)
 	CHECK(r->dev != NULL);
 	if (r->emu == NULL || r->dev == NULL)
 		return;
+	/* INTEG_LRP=1: every tag is in LRP mode (NT4H2421Gx 9.2). */
+	if (integ_lrp())
+		emu_persist(r->emu)->lrp = 1;
 	CHECK_INT(NTAG424_OK, ntag424_emu_attach(r->dev, r->emu));
 	CHECK_INT(NTAG424_OK, ntag424_select_application(r->dev));
 }
@@ -38,7 +50,24 @@ rig_repower(struct rig *r)
 void
 rig_auth(struct rig *r, uint8_t key_no, const uint8_t key[16])
 {
-	CHECK_INT(NTAG424_OK, ntag424_auth_ev2_first(r->dev, key_no, key));
+	CHECK_INT(NTAG424_OK, integ_auth_first(r->dev, key_no, key));
+	if (integ_lrp())
+		CHECK_INT(1, ntag424_auth_is_lrp(r->dev));
+}
+
+int
+integ_auth_first(ntag424_dev_t *dev, uint8_t key_no, const uint8_t key[16])
+{
+	return integ_lrp() ? ntag424_auth_lrp_first(dev, key_no, key) :
+	    ntag424_auth_ev2_first(dev, key_no, key);
+}
+
+int
+integ_auth_nonfirst(ntag424_dev_t *dev, uint8_t key_no,
+    const uint8_t key[16])
+{
+	return integ_lrp() ? ntag424_auth_lrp_nonfirst(dev, key_no, key) :
+	    ntag424_auth_ev2_nonfirst(dev, key_no, key);
 }
 
 void
@@ -56,14 +85,23 @@ rig_configure(struct rig *r, const char *text,
 	size_t pos = 0;
 	int rc;
 
+	ntag424_template_opts_t o;
+
+	if (opts == NULL) {
+		ntag424_template_opts_init(&o);
+		opts = &o;
+	}
+	o = *opts;
+	if (integ_lrp())
+		o.mode = NTAG424_SDM_LRP;
 	if ((*t = ntag424_template_new()) == NULL)
 		return NTAG424_ERR_NOMEM;
-	if ((rc = ntag424_template_compile(*t, text, opts)) != NTAG424_OK) {
+	if ((rc = ntag424_template_compile(*t, text, &o)) != NTAG424_OK) {
 		fprintf(stderr, "  %s: %s at %zu\n", text,
 		    ntag424_template_error(*t, &pos), pos);
 		return rc;
 	}
-	if ((rc = ntag424_auth_ev2_first(r->dev, 0, key0)) != NTAG424_OK ||
+	if ((rc = integ_auth_first(r->dev, 0, key0)) != NTAG424_OK ||
 	    (rc = ntag424_data_write(r->dev, NTAG424_FILE_NDEF,
 	    NTAG424_COMM_AUTO, 0, ntag424_template_ndef_ptr(*t),
 	    ntag424_template_ndef_len(*t))) != NTAG424_OK ||
@@ -164,4 +202,6 @@ integ_tpl_opts(const struct integ_tpl *it, ntag424_template_opts_t *o)
 {
 	ntag424_template_opts_init(o);
 	o->read_ctr_limit = it->ctr_limit;
+	if (integ_lrp())
+		o->mode = NTAG424_SDM_LRP;
 }

@@ -6,6 +6,7 @@
 #ifndef PROVISIO_TEST_INTEG_H
 #define PROVISIO_TEST_INTEG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,7 +29,18 @@ void rig_open(struct rig *r, const uint8_t *uid);
 void rig_close(struct rig *r);
 /* The tag leaves and comes back: reconnect, select the application. */
 void rig_repower(struct rig *r);
-/* EV2First with key_no; asserts success. */
+/*
+ * INTEG_LRP=1 in the environment: the tags are in LRP mode, the rig
+ * authenticates with LRP and compiles templates for LRP, so that every
+ * integration test runs once per cipher suite (CMakeLists.txt).
+ */
+bool integ_lrp(void);
+/* AuthenticateEV2First, or LRPFirst under INTEG_LRP; the code. */
+int integ_auth_first(ntag424_dev_t *dev, uint8_t key_no,
+    const uint8_t key[16]);
+int integ_auth_nonfirst(ntag424_dev_t *dev, uint8_t key_no,
+    const uint8_t key[16]);
+/* integ_auth_first with key_no; asserts success. */
 void rig_auth(struct rig *r, uint8_t key_no, const uint8_t key[16]);
 /* A key filled with byte b (b, b+1, ...). */
 void integ_key(uint8_t key[16], uint8_t b);

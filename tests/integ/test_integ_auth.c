@@ -31,11 +31,11 @@ auth_wrong_key_counts(void)
 
 	rig_open(&r, NULL);
 	f = &emu_persist_const(r.emu)->fail[0];
-	CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, 0, wrong));
+	CHECK_INT(0x91AE, integ_auth_first(r.dev, 0, wrong));
 	CHECK_INT(NTAG424_ERR_STATE, ntag424_auth_key_no(r.dev));
 	CHECK_INT(1, f->tot);
 	CHECK_INT(1, f->seq);
-	CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, 0, wrong));
+	CHECK_INT(0x91AE, integ_auth_first(r.dev, 0, wrong));
 	CHECK_INT(2, f->tot);
 	CHECK_INT(2, f->seq);
 	/* AN12196 Figure 12: success subtracts TotFailCtrDecr (10), ends seq. */
@@ -53,7 +53,7 @@ auth_wrong_key_ends_session(void)
 
 	rig_open(&r, NULL);
 	rig_auth(&r, 0, integ_zero);
-	CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, 1, wrong));
+	CHECK_INT(0x91AE, integ_auth_first(r.dev, 1, wrong));
 	CHECK_INT(NTAG424_ERR_STATE, ntag424_auth_key_no(r.dev));
 	/* Both sides dropped the session: a plain command works. */
 	CHECK_INT(NTAG424_OK, ntag424_key_version(r.dev, 1, &v));
@@ -70,11 +70,11 @@ auth_nonfirst(void)
 	rig_open(&r, NULL);
 	rig_auth(&r, 0, integ_zero);
 	CHECK_INT(NTAG424_OK, ntag424_key_version(r.dev, 0, &v));
-	CHECK_INT(NTAG424_OK, ntag424_auth_ev2_nonfirst(r.dev, 2, integ_zero));
+	CHECK_INT(NTAG424_OK, integ_auth_nonfirst(r.dev, 2, integ_zero));
 	CHECK_INT(2, ntag424_auth_key_no(r.dev));
 	/* TI and CmdCtr carried over: the next MACed command must verify. */
 	CHECK_INT(NTAG424_OK, ntag424_key_version(r.dev, 3, &v));
-	CHECK_INT(0x91AE, ntag424_auth_ev2_nonfirst(r.dev, 3, wrong));
+	CHECK_INT(0x91AE, integ_auth_nonfirst(r.dev, 3, wrong));
 	CHECK_INT(NTAG424_ERR_STATE, ntag424_auth_key_no(r.dev));
 	rig_close(&r);
 }
@@ -88,7 +88,7 @@ auth_nonfirst_needs_session(void)
 	rig_open(&r, NULL);
 	before = ntag424_dev_apdu_count(r.dev);
 	CHECK_INT(NTAG424_ERR_STATE,
-	    ntag424_auth_ev2_nonfirst(r.dev, 0, integ_zero));
+	    integ_auth_nonfirst(r.dev, 0, integ_zero));
 	CHECK_INT(before, ntag424_dev_apdu_count(r.dev));
 	rig_close(&r);
 }
@@ -97,15 +97,16 @@ auth_nonfirst_needs_session(void)
 static void
 auth_no_such_key(void)
 {
-	static const uint8_t capdu[] = { 0x90, 0x71, 0x00, 0x00, 0x02, 0x05,
-	    0x00, 0x00 };
+	/* LenCap 1, PCDcap2.1 = 02: the LRP request an LRP tag answers. */
+	static const uint8_t capdu[] = { 0x90, 0x71, 0x00, 0x00, 0x03, 0x05,
+	    0x01, 0x02, 0x00 };
 	struct rig r;
 	uint8_t resp[NTAG424_RAPDU_MAX];
 	size_t n = sizeof(resp), before;
 
 	rig_open(&r, NULL);
 	before = ntag424_dev_apdu_count(r.dev);
-	CHECK_INT(NTAG424_ERR_ARG, ntag424_auth_ev2_first(r.dev, 5, integ_zero));
+	CHECK_INT(NTAG424_ERR_ARG, integ_auth_first(r.dev, 5, integ_zero));
 	CHECK_INT(before, ntag424_dev_apdu_count(r.dev));
 	CHECK_INT(NTAG424_OK, ntag424_dev_transceive(r.dev, capdu,
 	    sizeof(capdu), resp, &n));
@@ -122,7 +123,7 @@ auth_at_mf_level(void)
 
 	rig_open(&r, NULL);
 	CHECK_INT(NTAG424_OK, ntag424_dev_reconnect(r.dev));
-	CHECK_INT(0x919D, ntag424_auth_ev2_first(r.dev, 0, integ_zero));
+	CHECK_INT(0x919D, integ_auth_first(r.dev, 0, integ_zero));
 	CHECK_INT(NTAG424_OK, ntag424_select_application(r.dev));
 	rig_auth(&r, 0, integ_zero);
 	rig_close(&r);
@@ -142,16 +143,16 @@ auth_delay_states(void)
 	rig_open(&r, NULL);
 	emu_set_delay(r.emu, &d);
 	f = &emu_persist_const(r.emu)->fail[1];
-	CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, 1, wrong));
-	CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, 1, wrong));
+	CHECK_INT(0x91AE, integ_auth_first(r.dev, 1, wrong));
+	CHECK_INT(0x91AE, integ_auth_first(r.dev, 1, wrong));
 	/* seq 2: one delay unit to serve, even with the right key */
-	CHECK_INT(0x91AD, ntag424_auth_ev2_first(r.dev, 1, integ_zero));
+	CHECK_INT(0x91AD, integ_auth_first(r.dev, 1, integ_zero));
 	CHECK_INT(2, f->tot);
-	CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, 1, wrong));
+	CHECK_INT(0x91AE, integ_auth_first(r.dev, 1, wrong));
 	CHECK_INT(3, f->seq);
 	/* seq 3: two units */
-	CHECK_INT(0x91AD, ntag424_auth_ev2_first(r.dev, 1, integ_zero));
-	CHECK_INT(0x91AD, ntag424_auth_ev2_first(r.dev, 1, integ_zero));
+	CHECK_INT(0x91AD, integ_auth_first(r.dev, 1, integ_zero));
+	CHECK_INT(0x91AD, integ_auth_first(r.dev, 1, integ_zero));
 	rig_auth(&r, 1, integ_zero);
 	CHECK_INT(0, f->seq);
 	/* Other keys were never delayed. */
@@ -173,10 +174,10 @@ auth_lockout(void)
 	CHECK_INT(1, emu_persist_const(r.emu)->fail_decr);
 	f = &emu_persist_const(r.emu)->fail[2];
 	for (int i = 0; i < 3; i++)
-		CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, 2, wrong));
+		CHECK_INT(0x91AE, integ_auth_first(r.dev, 2, wrong));
 	CHECK_INT(3, f->tot);
-	CHECK_INT(0x919D, ntag424_auth_ev2_first(r.dev, 2, integ_zero));
-	CHECK_INT(0x919D, ntag424_auth_ev2_first(r.dev, 2, integ_zero));
+	CHECK_INT(0x919D, integ_auth_first(r.dev, 2, integ_zero));
+	CHECK_INT(0x919D, integ_auth_first(r.dev, 2, integ_zero));
 	/* Key 0 is untouched. */
 	rig_auth(&r, 0, integ_zero);
 	rig_close(&r);
@@ -192,7 +193,7 @@ auth_fail_counter_disabled(void)
 	CHECK_INT(NTAG424_OK, ntag424_config_failed_auth(r.dev, false, 0, 0));
 	CHECK_INT(0, emu_persist_const(r.emu)->fail_enabled);
 	for (int i = 0; i < 3; i++)
-		CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, 4, wrong));
+		CHECK_INT(0x91AE, integ_auth_first(r.dev, 4, wrong));
 	CHECK_INT(0, emu_persist_const(r.emu)->fail[4].tot);
 	rig_auth(&r, 4, integ_zero);
 	rig_close(&r);

@@ -32,7 +32,7 @@ keys_change_all_then_reauth(void)
 		CHECK_BYTES(k[i], emu_persist_const(r.emu)->key[i], 16);
 	}
 	for (uint8_t i = 0; i <= 4; i++) {
-		CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, i, integ_zero));
+		CHECK_INT(0x91AE, integ_auth_first(r.dev, i, integ_zero));
 		rig_auth(&r, i, k[i]);
 		/* a MACed command inside each new session */
 		CHECK_INT(NTAG424_OK, ntag424_key_version(r.dev, i, &v));
@@ -131,7 +131,7 @@ keys_change_key0_then_nonfirst(void)
 	rig_auth(&r, 0, integ_zero);
 	CHECK_INT(NTAG424_OK, ntag424_key_change(r.dev, 0, k, 7, NULL));
 	before = ntag424_dev_apdu_count(r.dev);
-	CHECK_INT(NTAG424_ERR_STATE, ntag424_auth_ev2_nonfirst(r.dev, 0, k));
+	CHECK_INT(NTAG424_ERR_STATE, integ_auth_nonfirst(r.dev, 0, k));
 	CHECK_INT(before, ntag424_dev_apdu_count(r.dev));
 	rig_auth(&r, 0, k);
 	rig_close(&r);

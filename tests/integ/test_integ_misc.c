@@ -281,9 +281,40 @@ misc_select(void)
 	CHECK_INT(NTAG424_OK, ntag424_select_df(r.dev, mf, sizeof(mf)));
 	CHECK_INT(NTAG424_ERR_STATE, ntag424_auth_key_no(r.dev));
 	/* at MF level application commands are refused (E-1) */
-	CHECK_INT(0x919D, ntag424_auth_ev2_first(r.dev, 0, integ_zero));
+	CHECK_INT(0x919D, integ_auth_first(r.dev, 0, integ_zero));
 	CHECK_INT(NTAG424_OK, ntag424_select_application(r.dev));
 	rig_auth(&r, 0, integ_zero);
+	rig_close(&r);
+}
+
+/*
+ * SetConfiguration 05 switches an AES tag to LRP for good: EV2First is
+ * then 919D, LRPFirst works, and the LRP-mode probe (an OriginalityKey
+ * LRP Part 1 at MF level) tells the modes apart without counting a failed
+ * authentication. Under INTEG_LRP the tag starts in LRP mode.
+ */
+static void
+misc_lrp_switch(void)
+{
+	struct rig r;
+
+	rig_open(&r, NULL);
+	CHECK_INT(integ_lrp() ? 1 : 0, ntag424_config_lrp_mode(r.dev));
+	CHECK_INT(0, emu_persist(r.emu)->fail[1].tot);
+	CHECK_INT(NTAG424_OK, ntag424_auth_first(r.dev, 0, integ_zero));
+	CHECK_INT(integ_lrp() ? 1 : 0, ntag424_auth_is_lrp(r.dev));
+	CHECK_INT(NTAG424_OK, ntag424_config_lrp(r.dev));
+	/* The running session keeps its suite. */
+	CHECK_INT(integ_lrp() ? 1 : 0, ntag424_auth_is_lrp(r.dev));
+	rig_repower(&r);
+	CHECK_INT(1, ntag424_config_lrp_mode(r.dev));
+	CHECK_INT(0x919D, ntag424_auth_ev2_first(r.dev, 0, integ_zero));
+	CHECK_INT(NTAG424_OK, ntag424_auth_first(r.dev, 0, integ_zero));
+	CHECK_INT(1, ntag424_auth_is_lrp(r.dev));
+	/* Asking again changes nothing. */
+	CHECK_INT(NTAG424_OK, ntag424_config_lrp(r.dev));
+	CHECK_INT(NTAG424_OK, ntag424_auth_nonfirst(r.dev, 0, integ_zero));
+	CHECK_INT(1, ntag424_auth_is_lrp(r.dev));
 	rig_close(&r);
 }
 
@@ -299,5 +330,6 @@ main(void)
 	RUN(misc_originality);
 	RUN(misc_tt_status);
 	RUN(misc_select);
+	RUN(misc_lrp_switch);
 	return test_summary();
 }

@@ -117,7 +117,7 @@ config_random_uid(struct rig *r)
 static int
 auth_wrong(struct rig *r)
 {
-	return ntag424_auth_ev2_first(r->dev, 1, wrong);
+	return integ_auth_first(r->dev, 1, wrong);
 }
 
 static int
@@ -216,7 +216,7 @@ tear_after_key0_new_key_works(void)
 	/* while torn, nothing gets through */
 	CHECK_INT(NTAG424_ERR_CARD_REMOVED, ntag424_select_application(r.dev));
 	rig_repower(&r);
-	CHECK_INT(0x91AE, ntag424_auth_ev2_first(r.dev, 0, integ_zero));
+	CHECK_INT(0x91AE, integ_auth_first(r.dev, 0, integ_zero));
 	rig_auth(&r, 0, newkey);
 	rig_close(&r);
 }

@@ -100,7 +100,7 @@ schema_newer_refused(void)
 	ntag424_ks_free(&ks);
 	ks = open_with(db_uri, kek_file, 0, &r);
 	CHECK_INT(NTAG424_ERR_STORE, r);
-	CHECK_MSG(ks, "has schema version 99, newer than this program's 3");
+	CHECK_MSG(ks, "has schema version 99, newer than this program's 4");
 	ntag424_ks_free(&ks);
 	fresh();
 }
@@ -902,6 +902,7 @@ main(int argc, char **argv)
 	RUN(counter_race_two_processes);
 	ks_run_file_cases();
 	ks_run_stmt_cases();
+	ks_run_import_cases();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", tmp);

@@ -36,6 +36,7 @@ has "$RIG_DIR/readers.txt" "$reader"
 cat "$RIG_DIR/info.txt"
 has "$RIG_DIR/info.txt" "UID:          $UID_HEX"
 has "$RIG_DIR/info.txt" "originality:  not genuine"
+has "$RIG_DIR/info.txt" "cipher suite: AES"
 
 "$NTAG424" info --reader "$reader" --json >"$RIG_DIR/info.json" \
     2>"$RIG_DIR/err" || fail "info --json: $(cat "$RIG_DIR/err")"
@@ -46,6 +47,7 @@ tr '\n\t' '  ' <"$RIG_DIR/info.json" |
 has "$RIG_DIR/info.min" "\"uid\":\"$UID_HEX\""
 has "$RIG_DIR/info.min" '"key_versions":[0,0,0,0,0]'
 has "$RIG_DIR/info.min" '"verdict":"not genuine"'
+has "$RIG_DIR/info.min" '"cipher_suite":"AES"'
 # NT4H2421Gx Tables 5, 8, 13: factory file settings
 has "$RIG_DIR/info.min" '{"file_no":1,"size":32,"comm_mode":"Plain","access":{"read":14,"write":0,"read_write":0,"change":0}}'
 has "$RIG_DIR/info.min" '{"file_no":2,"size":256,"comm_mode":"Plain","access":{"read":14,"write":14,"read_write":14,"change":0}}'

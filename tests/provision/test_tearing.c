@@ -5,8 +5,11 @@
  * end provisioned (or factory), with the keystore agreeing with the tag,
  * no key lost, and at most one failed authentication (in fact none: key
  * versions decide); a re-provisioned tag ends with new keys. Prints a
- * table. No argument: SQLite; argument: a postgresql:// URI.
+ * table. An LRP provision (plan.lrp, its SetConfiguration step torn too)
+ * and the reset of an LRP tag are swept the same way. No argument: SQLite;
+ * argument: a postgresql:// URI.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +26,7 @@ struct sweep {
 	int		 again;		/* provision and reset first */
 	size_t		 apdus;		/* of a clean run */
 	unsigned	 cases, recovered, failed_auths, max_auths;
+	bool		 lrp;		/* plan.lrp: switch to LRP mode */
 };
 
 static uint8_t first_keys[NTAG424_KS_NKEYS][16];
@@ -33,10 +37,25 @@ op(struct fx *f, const struct sweep *s)
 	return s->reset ? fx_reset(f) : fx_provision(f);
 }
 
+/* The preset's plan with plan.lrp (the game-coin URL of the fixture). */
+static void
+lrp_plan(struct fx *f, const struct sweep *s)
+{
+	ntag424_prov_plan_t plan;
+
+	CHECK_INT(NTAG424_OK, ntag424_prov_preset(s->preset,
+	    strcmp(s->preset, "game-coin") == 0 ? "https://coins.example/c" :
+	    NULL, &plan));
+	plan.lrp = true;
+	CHECK_INT(NTAG424_OK, ntag424_prov_set_plan(f->p, &plan));
+}
+
 static void
 prepare(struct fx *f, const struct sweep *s)
 {
 	fx_init(f, db, s->preset, s->source);
+	if (s->lrp)
+		lrp_plan(f, s);
 	if (s->reset || s->again) {
 		if (!CHECK_INT(NTAG424_OK, fx_provision(f)))
 			fx_dump(f);
@@ -124,15 +143,19 @@ one_case(struct sweep *s, unsigned long k, int when)
 
 static struct sweep sweeps[] = {
 	{ "provision game-coin random", "game-coin", NTAG424_KS_SRC_RANDOM,
-	    0, 0, 0, 0, 0, 0, 0 },
+	    0, 0, 0, 0, 0, 0, 0, false },
 	{ "reset game-coin random", "game-coin", NTAG424_KS_SRC_RANDOM,
-	    1, 0, 0, 0, 0, 0, 0 },
+	    1, 0, 0, 0, 0, 0, 0, false },
 	{ "provision self-checkout diversified", "self-checkout",
-	    NTAG424_KS_SRC_DIVERSIFIED, 0, 0, 0, 0, 0, 0, 0 },
+	    NTAG424_KS_SRC_DIVERSIFIED, 0, 0, 0, 0, 0, 0, 0, false },
 	{ "reset self-checkout diversified", "self-checkout",
-	    NTAG424_KS_SRC_DIVERSIFIED, 1, 0, 0, 0, 0, 0, 0 },
+	    NTAG424_KS_SRC_DIVERSIFIED, 1, 0, 0, 0, 0, 0, 0, false },
 	{ "re-provision self-checkout diversified", "self-checkout",
-	    NTAG424_KS_SRC_DIVERSIFIED, 0, 1, 0, 0, 0, 0, 0 },
+	    NTAG424_KS_SRC_DIVERSIFIED, 0, 1, 0, 0, 0, 0, 0, false },
+	{ .name = "provision game-coin --lrp", .preset = "game-coin",
+	    .source = NTAG424_KS_SRC_RANDOM, .lrp = true },
+	{ .name = "reset game-coin LRP tag", .preset = "game-coin",
+	    .source = NTAG424_KS_SRC_RANDOM, .reset = 1, .lrp = true },
 };
 
 static void

@@ -35,21 +35,29 @@ fi
 
 # Every NAME.md a file names must exist: by its path (from the root or
 # from the citing file's folder) or, for a bare name, somewhere in the tree.
+# URLs and documents of a named public repository ("owner/repo `docs/X.md`")
+# are citations of public sources, not of this tree.
 tr '\n' '\0' < "$out.files" |
-    xargs -0 grep -IoE '[A-Za-z0-9_./-]*[A-Za-z0-9_-]\.md\b' -- |
+    xargs -0 grep -IonE '[A-Za-z0-9_.:/-]*[A-Za-z0-9_-]\.md\b' -- |
     grep -v '://' > "$out.md"
-while IFS=: read -r file ref; do
+while IFS=: read -r file line ref; do
 	case $ref in
+	*:*)	# owner/repo:path, a public repository's file
+		continue
+		;;
 	*/*)
 		dir=$(dirname "$file")
-		[ -f "$ref" ] || [ -f "$dir/$ref" ] ||
-		    { echo "FAIL $file names $ref, which does not exist"; fail=1; }
+		[ -f "$ref" ] || [ -f "$dir/$ref" ] && continue
+		sed -n "${line}p" "$file" |
+		    grep -qE "[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+ +[\`]?$ref" &&
+		    continue
 		;;
 	*)
-		grep -q -e "^$ref\$" -e "/$ref\$" "$out.files" ||
-		    { echo "FAIL $file names $ref, which does not exist"; fail=1; }
+		grep -q -e "^$ref\$" -e "/$ref\$" "$out.files" && continue
 		;;
 	esac
+	echo "FAIL $file:$line names $ref, which does not exist"
+	fail=1
 done < "$out.md"
 
 # Every emulator choice cited is defined in docs/emulator.md.

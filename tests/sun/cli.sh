@@ -1,6 +1,6 @@
 #!/bin/sh
 # ntag424 sun verify end to end: AN12196 vectors SUN-2, SUN-3, SUN-4
-# (docs/test-vectors.md), exit statuses, @FILE keys, JSON.
+# (docs/test-vectors.md), exit statuses, @FILE keys, JSON, LRP.
 set -u
 bin=$1
 dir=$(mktemp -d)
@@ -57,6 +57,22 @@ expect missing_keyfile 2 '--meta-key: not 32 hex digits' -- --template "$T2" --m
 expect bad_template 2 'position 13: unknown placeholder {pic}' -- --template 'https://x/?e={pic}&c={mac}' --mac-key $zero "$U2"
 expect no_url 2 'usage: ntag424 sun verify' -- --template "$T2" --meta-key $zero --mac-key $zero
 expect help 0 'usage: ntag424 sun verify' -- --help
+
+# LRP (sdm-backend tests/test_libsdm.py test_sdm_lrp1/2): the mode comes from
+# the length of the {picc} value; --mode aes refuses an LRP tag's URL.
+TL='https://example.com/?picc_data={picc}&enc={macin}{enc:xxxxxxxxxxxxxxxx}&cmac={mac}'
+UL='https://example.com/?picc_data=07D9CA2545881D4BFDD920BE1603268C0714420DD893A497&enc=D6E921C47DB4C17C56F979F81559BB83&cmac=F9481AC7D855BDB6'
+UT='https://example.com/?picc_data=07D9CA2545881D4BFDD920BE1603268C0714420DD893A4&enc=D6E921C47DB4C17C56F979F81559BB83&cmac=F9481AC7D855BDB6'
+expect lrp_any 0 '{"verdict":"valid","uid":"049B112A2F7080","counter":4,"file_data":"4E5458586237647A3350735959426C55","lrp":true}' \
+	-- --template "$TL" --meta-key $zero --mac-key $zero --json "$UL"
+expect lrp_mode_lrp 0 'cipher: LRP' -- --template "$TL" --mode lrp --meta-key $zero --mac-key $zero "$UL"
+expect lrp_to_aes 2 '{"verdict":"malformed","field":"picc_data","reason":"holds an LRP tag'"'"'s PICCData (48 hex digits); the template is for AES tags"}' \
+	-- --template "$TL" --mode aes --meta-key $zero --mac-key $zero --json "$UL"
+expect aes_to_lrp 2 'reason: holds an AES tag'"'"'s PICCData (32 hex digits); the template is for LRP tags' \
+	-- --template "$T3" --mode lrp --meta-key $zero --mac-key $zero "$U3"
+expect lrp_truncated 2 'reason: 46 characters, the template has 48' \
+	-- --template "$TL" --meta-key $zero --mac-key $zero "$UT"
+expect bad_mode 2 '--mode is aes, lrp or any' -- --template "$TL" --mode des --meta-key $zero --mac-key $zero "$UL"
 
 # The key never shows up in the output.
 "$bin" sun verify --template "$T2" --meta-key 0123456789ABCDEF0123456789ABCDEF \

@@ -16,12 +16,15 @@ struct subcommand {
 };
 
 int cmd_keys(int argc, char **argv);
+int cmd_keys_import(int argc, char **argv);	/* import, forget */
+int cmd_keys_export_wipe(int argc, char **argv);	/* cmd_keys_wipe.c */
 int cmd_sun(int argc, char **argv);	/* cmd_sun.c */
 int cmd_info(int argc, char **argv);
 int cmd_list_readers(int argc, char **argv);
 int cmd_emulate(int argc, char **argv);
 int cmd_provision(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
+int cmd_adopt(int argc, char **argv);	/* cmd_adopt.c */
 int cmd_check(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_tap(int argc, char **argv);

@@ -8,12 +8,15 @@
 static const char usage_text[] =
     "usage: ntag424 check [--reader NAME] [--db DB] [--kek-file F] "
     "[--json]\n"
+    "                     [--uid UID]\n"
     "\n"
     "Read the tag's NDEF in plain without authenticating, as a phone\n"
     "does, verify its SUN URL with the keys in the keystore, then\n"
     "authenticate once with the stored key 0. Changes nothing but the\n"
     "tag's read counter, and records that counter as used in the\n"
-    "keystore: the verifier answers the URL printed here 'replay'.\n";
+    "keystore: the verifier answers the URL printed here 'replay'.\n"
+    "--uid names a tag that hides its UID (Random ID), confirmed by\n"
+    "GetCardUID after authenticating.\n";
 
 int
 cmd_check(int argc, char **argv)

@@ -22,14 +22,16 @@ struct info {
 	uint8_t			sig[NTAG424_SIG_LEN];
 	int			sig_r;		/* Read_Sig */
 	int			verdict;	/* verify, if read */
+	int			lrp;		/* 1 LRP mode, 0 AES, < 0 error */
 };
 
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: ntag424 info [--reader NAME] [--json]\n\n"
-	    "Show a tag's version, UID, key versions, file settings and\n"
-	    "originality verdict. Never authenticates, changes nothing.\n");
+	    "Show a tag's version, UID, key versions, file settings, cipher\n"
+	    "suite (AES or LRP mode) and originality verdict. Never\n"
+	    "authenticates, changes nothing.\n");
 }
 
 static bool
@@ -61,6 +63,7 @@ gather(ntag424_dev_t *dev, struct info *in)
 		in->fs_r[f] = ntag424_file_settings_get(dev, (uint8_t)(f + 1),
 		    &in->fs[f]);
 	in->sig_r = ntag424_originality_read(dev, in->sig);
+	in->lrp = ntag424_config_lrp_mode(dev);
 	in->verdict = in->sig_r != NTAG424_OK ? in->sig_r :
 	    random_uid(&in->v) ? NTAG424_ERR_STATE :
 	    ntag424_originality_verify(in->v.uid, NTAG424_UID_LEN, in->sig);
@@ -137,6 +140,8 @@ print_human(const struct info *in)
 	printf("software:     version %02X.%02X\n", v->sw_major, v->sw_minor);
 	printf("production:   week %02X of 20%02X, batch %s\n", v->prod_week,
 	    v->prod_year, batch);
+	printf("cipher suite: %s\n", in->lrp == 1 ? "LRP (LRP mode, for good)" :
+	    in->lrp == 0 ? "AES" : ntag424_strerror(in->lrp));
 	printf("key versions:");
 	for (size_t k = 0; k <= NTAG424_KEY_MAX; k++)
 		if (in->key_r[k] == NTAG424_OK)
@@ -240,6 +245,9 @@ print_json(const struct info *in)
 	    "verdict", verdict_name(in->verdict), "signature",
 	    in->sig_r == NTAG424_OK ? json_hex(in->sig, sizeof(in->sig)) :
 	    json_null())) != 0 ||
+	    json_object_set_new(root, "cipher_suite", in->lrp == 1 ?
+	    json_string("LRP") : in->lrp == 0 ? json_string("AES") :
+	    json_null()) != 0 ||
 	    json_dumpf(root, stdout, JSON_INDENT(2)) != 0)
 		goto fail;
 	putchar('\n');

@@ -32,9 +32,13 @@ static const char usage_text[] =
     "       ntag424 keys unrevoke UID [--db DB] [--kek-file F]\n"
     "       ntag424 keys export FILE [--passphrase-file P] [--db DB] "
     "[--kek-file F]\n"
-    "       ntag424 keys import FILE [--passphrase-file P] [--db DB] "
+    "       ntag424 keys import FILE|- [--format F] [--uid UID] "
+    "[--passphrase-file P] ...\n"
+    "       ntag424 keys forget UID --yes [--force] [--db DB] "
     "[--kek-file F]\n"
     "       ntag424 keys rotate-kek [--new-kek-file N] [--db DB] "
+    "[--kek-file F]\n"
+    "       ntag424 keys export-wipe UID [--no-qr] [--db DB] "
     "[--kek-file F]\n"
     "\n"
     "DB is a file (default $XDG_DATA_HOME/provisio/keystore.db) or a\n"
@@ -46,7 +50,10 @@ static const char usage_text[] =
     "and replaces the KEK file in use, keeping the old one beside it as\n"
     "FILE.old-STAMP; with PROVISIO_KEK, N is required and receives it.\n"
     "A revoked tag's genuine taps are answered \"revoked\" by ntag424-verifyd\n"
-    "and accepted no more; the reason stays in the keystore.\n";
+    "and accepted no more; the reason stays in the keystore.\n"
+    "import also takes other tools' key files ('keys import --help').\n"
+
+    "export-wipe prints the Boltcard app's wipe JSON (the keys in clear).\n";
 
 static void
 json_str(const char *s)
@@ -405,32 +412,6 @@ done:
 	return rc;
 }
 
-static int
-keys_import(const struct keys_opts *o, const char *file)
-{
-	struct ntag424_ks_import_stats	 st;
-	ntag424_ks_t			*ks = NULL;
-	int				 r, rc;
-
-	if ((rc = open_ks_quiet(&ks, o, 0)))
-		goto done;
-	if ((r = ntag424_ks_import(ks, file, o->pass_file, &st)) !=
-	    NTAG424_OK) {
-		rc = fail(ks, r);
-		/* A keystore or KEK made for this import only goes with it. */
-		ntag424_ks_abandon(&ks);
-		goto done;
-	}
-	say_created(ks);
-	printf("imported %s: %zu tags, %zu keys added (%zu already here), "
-	    "%zu master and %zu cohort keys added, %zu read counters raised\n",
-	    file, st.tags_added, st.keys_added, st.keys_same, st.masters_added,
-	    st.cohorts_added, st.counters_raised);
-done:
-	ntag424_ks_free(&ks);
-	return rc;
-}
-
 static void
 rotated(ntag424_ks_t *ks, const struct keys_opts *o, const char *env_kek)
 {
@@ -544,6 +525,10 @@ cmd_keys(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	verb = argv[1];
+	if (strcmp(verb, "import") == 0 || strcmp(verb, "forget") == 0)
+		return cmd_keys_import(argc - 1, argv + 1);
+	if (strcmp(verb, "export-wipe") == 0)
+		return cmd_keys_export_wipe(argc - 1, argv + 1);
 	if ((r = parse(argc - 1, argv + 1, &o)) >= 0)
 		return r;
 	arg = optind < argc - 1 ? argv[1 + optind] : NULL;
@@ -555,15 +540,12 @@ cmd_keys(int argc, char **argv)
 		return keys_revoke(&o, verb, arg);
 	if (strcmp(verb, "rotate-kek") == 0)
 		return keys_rotate(&o);
-	if ((strcmp(verb, "export") == 0 || strcmp(verb, "import") == 0) &&
-	    arg == NULL) {
+	if (strcmp(verb, "export") == 0 && arg == NULL) {
 		fprintf(stderr, "ntag424 keys %s: give the backup FILE\n", verb);
 		return EXIT_USAGE;
 	}
 	if (strcmp(verb, "export") == 0)
 		return keys_export(&o, arg);
-	if (strcmp(verb, "import") == 0)
-		return keys_import(&o, arg);
 	fprintf(stderr, "ntag424 keys: unknown action '%s'\n", verb);
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;

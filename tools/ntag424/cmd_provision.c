@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmd.h"
@@ -16,11 +17,12 @@ static const char usage_text[] =
     "usage: ntag424 provision --preset NAME [--url URL] | --template T\n"
     "                         [--keys random|diversified] [--cohort NAME]\n"
     "                         [--meta-key cohort|per-tag] "
-    "[--anyone-can-write]\n"
+    "[--anyone-can-write] [--lrp]\n"
     "                         [--reader NAME] [--db DB] [--kek-file F]\n"
     "                         [--dry-run] [--json] "
     "[--batch [--count N] [--timeout SECS]]\n"
-    "                         [--trace]\n"
+    "                         [--random-uid [--yes]] [--uid UID] "
+    "[--trace]\n"
     "\n"
     "Give the tag on the reader new keys 0..4, its NDEF URL template and\n"
     "SDM, in an order that survives the tag being pulled away at any\n"
@@ -35,10 +37,52 @@ static const char usage_text[] =
     "                  verifier must then try every such key on each tap\n"
     "  --anyone-can-write  leave the NDEF file's ReadWrite right free\n"
     "                  (AccessRights E0 E0): anyone can rewrite the URL\n"
+    "  --lrp           switch the tag to LRP mode (NXP's leakage\n"
+    "                  resilient cipher suite) before writing its SDM;\n"
+    "                  CANNOT BE UNDONE: reset keeps the tag in LRP mode.\n"
+    "                  A tag already in LRP mode needs nothing for it.\n"
     "The URL read to verify the tag is recorded as used: the verifier\n"
     "answers it 'replay'. --dry-run prints the plan and its C-APDU count\n"
     "and changes nothing. --batch provisions tag after tag until\n"
-    "interrupted (Ctrl-C finishes the current tag) or --count N.\n";
+    "interrupted (Ctrl-C finishes the current tag) or --count N.\n"
+    "  --keys boltcard --issuer-key @FILE  (--preset boltcard) the keys of\n"
+    "                  the Boltcard specification from an issuer key\n"
+    "  --random-uid    turn on Random ID at the end: PERMANENT, the tag\n"
+    "                  hides its UID from every reader for good (asks, or\n"
+    "                  --yes); later commands name it with --uid UID\n"
+    "  --uid UID       the tag on the reader hides its UID: take it to be\n"
+    "                  UID, confirmed by GetCardUID after authenticating\n";
+
+static const char rid_warning[] =
+    "Random ID is PERMANENT on a real tag: it will hide its UID from every "
+    "reader for good, and provisio will need --uid UID to find it";
+
+/* Random ID cannot be undone: a dry run says so, a real run is confirmed. */
+static int
+confirm_random_uid(const struct prov_opts *o)
+{
+	char line[16];
+
+	if (!o->random_uid)
+		return 0;
+	if (o->dry_run || o->yes) {
+		fprintf(stderr, "ntag424 provision: warning: --random-uid: %s%s\n",
+		    rid_warning, o->dry_run ? " (this dry run changes nothing)" :
+		    "");
+		return 0;
+	}
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "ntag424 provision: --random-uid: %s; confirm "
+		    "with --yes\n", rid_warning);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "%s. Type yes to go on: ", rid_warning);
+	if (fgets(line, sizeof(line), stdin) != NULL &&
+	    strcmp(line, "yes\n") == 0)
+		return 0;
+	fprintf(stderr, "ntag424 provision: not confirmed, nothing changed\n");
+	return 1;
+}
 
 static volatile sig_atomic_t stop;
 
@@ -71,8 +115,12 @@ provision_one(struct prov_ctx *c, const struct prov_opts *o,
 	ntag424_dev_set_trace(dev, o->trace);
 	*rc = ntag424_prov_provision(c->p, dev, rep);
 	ntag424_dev_free(&dev);
-	if (o->dry_run && *rc == NTAG424_OK && !o->json)
+	if (o->dry_run && *rc == NTAG424_OK && !o->json) {
 		prov_print_plan("plan", rep);
+		if (o->lrp)
+			printf("note: --lrp switches the tag to LRP mode for "
+			    "good (skipped if it is in LRP mode already)\n");
+	}
 	return prov_print(o, rep, *rc, done_word(o, rep));
 }
 
@@ -186,6 +234,8 @@ cmd_provision(int argc, char **argv)
 
 	o.cmd = "provision";
 	if ((st = prov_parse(argc, argv, &o, usage_text)) >= 0)
+		return st;
+	if ((st = confirm_random_uid(&o)) != 0)
 		return st;
 	if ((st = prov_ctx_open(&c, &o, true)) == 0)
 		st = o.batch ? batch_run(&c, &o) :

@@ -7,13 +7,14 @@
 
 static const char usage_text[] =
     "usage: ntag424 reset [--reader NAME] [--db DB] [--kek-file F]\n"
-    "                     [--dry-run] [--json] [--trace]\n"
+    "                     [--uid UID] [--dry-run] [--json] [--trace]\n"
     "\n"
     "Take a tag provisioned with this keystore back to factory state:\n"
     "NDEF cleared, SDM off with factory access rights, keys 1..4 then\n"
     "key 0 back to zero with version 00. Interrupted resets (and\n"
     "interrupted provisions) are finished by running it again. A tag\n"
-    "whose keys are not in the keystore is left untouched.\n";
+    "whose keys are not in the keystore is left untouched. --uid names a\n"
+    "tag that hides its UID (Random ID), confirmed by GetCardUID.\n";
 
 int
 cmd_reset(int argc, char **argv)

@@ -26,6 +26,7 @@ struct verify_args {
 	const char	*mac_key;
 	const char	*url;
 	int		 json;
+	uint8_t		 mode;		/* NTAG424_SDM_*, default ANY */
 };
 
 static void
@@ -33,7 +34,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: ntag424 sun verify --template T [--meta-key HEX|@FILE]\n"
-	    "                          --mac-key HEX|@FILE [--json] URL\n"
+	    "                          --mac-key HEX|@FILE [--mode aes|lrp|any]\n"
+	    "                          [--json] URL\n"
 	    "       ntag424 sun verify --uid UID [--db DB] [--kek-file F] "
 	    "[--json] URL\n"
 	    "\n"
@@ -45,6 +47,8 @@ usage(FILE *f)
 	    "'https://example.com/tag?picc={picc}&cmac={mac}'.\n"
 	    "  --meta-key  SDMMetaReadKey (needed when the template has {picc})\n"
 	    "  --mac-key   SDMFileReadKey, the key the SDM session keys come from\n"
+	    "  --mode      the tag's cipher suite: aes, lrp, or any (default):\n"
+	    "              a tag in LRP mode sends a 48-digit {picc}, 32 in AES\n"
 	    "  --json      print one JSON object instead of text\n"
 	    "Exit status: 0 valid, 1 invalid (bad MAC or wrong key),\n"
 	    "2 usage error or malformed URL.\n");
@@ -78,6 +82,8 @@ print_valid(const ntag424_sun_t *sun, int json)
 		printf(",\"counter\":%lu", (unsigned long)sun->read_ctr);
 		if (sun->file_data_len > 0)
 			printf(",\"file_data\":\"%s\"", data);
+		if (sun->lrp)
+			printf(",\"lrp\":true");
 		printf("}\n");
 	} else {
 		printf("verdict: valid\n");
@@ -86,6 +92,8 @@ print_valid(const ntag424_sun_t *sun, int json)
 		printf("counter: %lu\n", (unsigned long)sun->read_ctr);
 		if (sun->file_data_len > 0)
 			printf("file data: %s\n", data);
+		if (sun->lrp)
+			printf("cipher: LRP\n");
 	}
 	wipe(data, sizeof(data));
 }
@@ -126,12 +134,14 @@ parse_args(int argc, char **argv, struct verify_args *a)
 		{ "meta-key", required_argument, NULL, 'm' },
 		{ "mac-key", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "mode", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(a, 0, sizeof(*a));
+	a->mode = NTAG424_SDM_ANY;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -156,6 +166,19 @@ parse_args(int argc, char **argv, struct verify_args *a)
 		case 'j':
 			a->json = 1;
 			break;
+		case 'M':
+			if (strcmp(optarg, "aes") == 0)
+				a->mode = NTAG424_SDM_AES;
+			else if (strcmp(optarg, "lrp") == 0)
+				a->mode = NTAG424_SDM_LRP;
+			else if (strcmp(optarg, "any") == 0)
+				a->mode = NTAG424_SDM_ANY;
+			else {
+				fprintf(stderr, "ntag424 sun: --mode is aes, lrp "
+				    "or any\n");
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -179,11 +202,14 @@ static int
 setup(const struct verify_args *a, ntag424_template_t *t,
     ntag424_sun_ctx_t *ctx)
 {
-	uint8_t	key[16];
-	size_t	pos;
-	int	r = EXIT_USAGE;
+	ntag424_template_opts_t	opts;
+	uint8_t			key[16];
+	size_t			pos;
+	int			r = EXIT_USAGE;
 
-	if (ntag424_template_compile(t, a->tpl, NULL) != NTAG424_OK) {
+	ntag424_template_opts_init(&opts);
+	opts.mode = a->mode;
+	if (ntag424_template_compile(t, a->tpl, &opts) != NTAG424_OK) {
 		const char *msg = ntag424_template_error(t, &pos);
 
 		fprintf(stderr, "ntag424 sun: template, position %zu: %s\n",
@@ -266,7 +292,10 @@ keystore_setup(ntag424_ks_t *ks, const uint8_t uid[NTAG424_UID_LEN],
 		return 1;
 	}
 	(void)ntag424_prov_preset_opts(t->name, &opts);
-	if (t->status != NTAG424_KS_PROVISIONED ||
+	opts.mode = NTAG424_SDM_ANY;	/* the tag may have been switched to LRP */
+	/* Imported keys with their template verify like ours. */
+	if ((t->status != NTAG424_KS_PROVISIONED &&
+	    (t->status != NTAG424_KS_IMPORTED || t->tmpl[0] == '\0')) ||
 	    ntag424_template_compile(tpl, t->tmpl, &opts) != NTAG424_OK) {
 		fprintf(stderr, "ntag424 sun: the keystore says this tag is %s, "
 		    "not provisioned\n", ntag424_ks_status_name(t->status));

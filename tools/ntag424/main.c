@@ -20,6 +20,7 @@ static const struct subcommand commands[] = {
 	    cmd_check },
 	{ "tap", "read the tag's URL once, as a phone does", cmd_tap },
 	{ "reset", "take a tag of ours back to factory", cmd_reset },
+	{ "adopt", "take over a tag whose keys were imported", cmd_adopt },
 	{ "sun", "verify a tapped SUN URL offline", cmd_sun },
 	{ "keys", "list, show, export, import the keystore; rotate its KEK",
 	    cmd_keys },

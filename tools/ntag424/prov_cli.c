@@ -10,6 +10,8 @@
 #include "cmd.h"
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/prim.h"
+#include "common/secret.h"
 #include "prov_cli.h"
 
 static int
@@ -38,9 +40,15 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		{ "template", required_argument, NULL, 't' },
 		{ "url", required_argument, NULL, 'u' },
 		{ "keys", required_argument, NULL, 'k' },
+		{ "issuer-key", required_argument, NULL, 'I' },
 		{ "cohort", required_argument, NULL, 'C' },
 		{ "meta-key", required_argument, NULL, 'M' },
 		{ "anyone-can-write", no_argument, NULL, 'W' },
+		{ "reprovision", no_argument, NULL, 'R' },
+		{ "random-uid", no_argument, NULL, 'X' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "uid", required_argument, NULL, 'U' },
+		{ "lrp", no_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -65,9 +73,15 @@ prov_parse(int argc, char **argv, struct prov_opts *o, const char *usage)
 		case 't': o->tmpl = optarg; break;
 		case 'u': o->url = optarg; break;
 		case 'k': o->keys = optarg; break;
+		case 'I': o->issuer_key = optarg; break;
 		case 'C': o->cohort = optarg; break;
 		case 'M': o->meta_key = optarg; break;
 		case 'W': o->anyone_write = 1; break;
+		case 'R': o->reprovision = 1; break;
+		case 'X': o->random_uid = 1; break;
+		case 'y': o->yes = 1; break;
+		case 'U': o->uid = optarg; break;
+		case 'L': o->lrp = 1; break;
 		case 'j': o->json = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'b': o->batch = 1; break;
@@ -124,6 +138,7 @@ plan_keys(const struct prov_opts *o, ntag424_prov_plan_t *plan)
 			return EXIT_USAGE;
 		}
 	}
+	plan->lrp = o->lrp != 0;
 	if (o->anyone_write) {
 		plan->opts.access.read_write = NTAG424_AR_FREE;
 		fprintf(stderr, "ntag424 %s: warning: --anyone-can-write: the "
@@ -132,6 +147,20 @@ plan_keys(const struct prov_opts *o, ntag424_prov_plan_t *plan)
 		    "while its SUN data stays valid\n", o->cmd);
 	}
 	return 0;
+}
+
+static const char *
+plan_url_error(const struct prov_opts *o)
+{
+	bool bolt = o->preset != NULL && strcmp(o->preset, "boltcard") == 0;
+
+	if (bolt && (o->url == NULL || strncmp(o->url, "lnurlw://", 9) != 0))
+		return "the boltcard preset needs --url lnurlw://HOST/PATH";
+	if (o->preset != NULL && strcmp(o->preset, "game-coin") == 0 &&
+	    o->url == NULL)
+		return "the game-coin preset needs --url https://HOST/PATH";
+	return "--url must be scheme://host/path without '?', '#', '{}' "
+	    "or spaces";
 }
 
 static int
@@ -150,15 +179,11 @@ plan_from(const struct prov_opts *o, ntag424_prov_plan_t *plan)
 		r = ntag424_prov_preset(o->preset, o->url, plan);
 	if (r == NTAG424_ERR_NOT_FOUND) {
 		fprintf(stderr, "ntag424 %s: no preset '%s' (game-coin, "
-		    "self-checkout)\n", o->cmd, o->preset);
+		    "self-checkout, boltcard)\n", o->cmd, o->preset);
 		return EXIT_USAGE;
 	}
 	if (r != NTAG424_OK) {
-		fprintf(stderr, "ntag424 %s: %s\n", o->cmd, o->preset != NULL &&
-		    strcmp(o->preset, "game-coin") == 0 && o->url == NULL ?
-		    "the game-coin preset needs --url https://HOST/PATH" :
-		    "--url must be scheme://host/path without '?', '#', '{}' "
-		    "or spaces");
+		fprintf(stderr, "ntag424 %s: %s\n", o->cmd, plan_url_error(o));
 		return EXIT_USAGE;
 	}
 	return plan_keys(o, plan);
@@ -175,12 +200,69 @@ source_from(const struct prov_opts *o, int *source)
 		*source = NTAG424_KS_SRC_RANDOM;
 	else if (strcmp(o->keys, "diversified") == 0)
 		*source = NTAG424_KS_SRC_DIVERSIFIED;
+	else if (strcmp(o->keys, "boltcard") == 0)
+		*source = NTAG424_KS_SRC_RANDOM;	/* stored like random */
 	else {
-		fprintf(stderr, "ntag424 %s: --keys is random or diversified\n",
-		    o->cmd);
+		fprintf(stderr, "ntag424 %s: --keys is random, diversified or "
+		    "boltcard\n", o->cmd);
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+static bool
+keys_boltcard(const struct prov_opts *o)
+{
+	return o->keys != NULL && strcmp(o->keys, "boltcard") == 0;
+}
+
+/* The options around --keys boltcard, before the keystore is opened. */
+static int
+boltcard_args(const struct prov_opts *o, bool need_plan)
+{
+	if (!keys_boltcard(o)) {
+		if (o->issuer_key == NULL)
+			return 0;
+		fprintf(stderr, "ntag424 %s: --issuer-key is for --keys "
+		    "boltcard\n", o->cmd);
+	} else if (!need_plan)
+		return 0;
+	else if (o->preset == NULL || strcmp(o->preset, "boltcard") != 0)
+		fprintf(stderr, "ntag424 %s: --keys boltcard is for --preset "
+		    "boltcard (its key roles)\n", o->cmd);
+	else if (o->issuer_key == NULL)
+		fprintf(stderr, "ntag424 %s: --keys boltcard needs "
+		    "--issuer-key @FILE (32 hex digits)\n", o->cmd);
+	else if (o->cohort != NULL)
+		fprintf(stderr, "ntag424 %s: --keys boltcard: key 1 is the "
+		    "issuer key's, its cohort is named after it; leave out "
+		    "--cohort\n", o->cmd);
+	else
+		return 0;
+	return EXIT_USAGE;
+}
+
+/* --keys boltcard: the issuer key, and K1's cohort for the meta-read key. */
+static int
+boltcard_source(struct prov_ctx *c, const struct prov_opts *o,
+    ntag424_prov_plan_t *plan)
+{
+	uint8_t	issuer[NTAG424_KEY_LEN];
+	int	st = EXIT_USAGE;
+
+	if (secret_from_arg(o->issuer_key, issuer, sizeof(issuer)) != 0)
+		fprintf(stderr, "ntag424 %s: --issuer-key: not 32 hex digits "
+		    "or an unreadable @FILE\n", o->cmd);
+	else if (ksprov_set_boltcard(&c->sp, issuer) != NTAG424_OK ||
+	    ksprov_boltcard_cohort_name(issuer, plan->cohort,
+	    sizeof(plan->cohort)) != NTAG424_OK) {
+		fprintf(stderr, "ntag424 %s: deriving the Boltcard keys "
+		    "failed\n", o->cmd);
+		st = 1;
+	} else
+		st = 0;
+	wipe(issuer, sizeof(issuer));
+	return st;
 }
 
 static int
@@ -206,6 +288,23 @@ open_ks(struct prov_ctx *c, const struct prov_opts *o)
 	return 0;
 }
 
+/* --uid: the tag on the reader hides its UID (Random ID). */
+static int
+expect_uid(struct prov_ctx *c, const struct prov_opts *o)
+{
+	uint8_t uid[NTAG424_UID_LEN];
+
+	if (o->uid == NULL)
+		return 0;
+	if (hex_decode_str(o->uid, uid, sizeof(uid)) != 0) {
+		fprintf(stderr, "ntag424 %s: --uid wants the tag's UID as 14 "
+		    "hex digits\n", o->cmd);
+		return EXIT_USAGE;
+	}
+	ntag424_prov_expect_uid(c->p, uid);
+	return 0;
+}
+
 int
 prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 {
@@ -215,7 +314,9 @@ prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 	memset(c, 0, sizeof(*c));
 	memset(&plan, 0, sizeof(plan));
 	if ((need_plan && (st = plan_from(o, &plan)) != 0) ||
-	    (st = source_from(o, &source)) != 0 || (st = open_ks(c, o)) != 0)
+	    (st = source_from(o, &source)) != 0 ||
+	    (st = boltcard_args(o, need_plan)) != 0 ||
+	    (st = open_ks(c, o)) != 0)
 		return st;
 	if ((c->p = ntag424_prov_new()) == NULL ||
 	    ksprov_init(&c->sp, c->ks, source) != NTAG424_OK ||
@@ -223,7 +324,13 @@ prov_ctx_open(struct prov_ctx *c, const struct prov_opts *o, bool need_plan)
 		fprintf(stderr, "ntag424 %s: out of memory\n", o->cmd);
 		return 1;
 	}
+	if (need_plan && keys_boltcard(o) &&
+	    (st = boltcard_source(c, o, &plan)) != 0)
+		return st;
 	snprintf(c->cohort, sizeof(c->cohort), "%s", plan.cohort);
+	plan.random_uid = o->random_uid != 0;
+	if ((st = expect_uid(c, o)) != 0)
+		return st;
 	if (need_plan && (st = ntag424_prov_set_plan(c->p, &plan)) !=
 	    NTAG424_OK) {
 		if (st == NTAG424_ERR_TEMPLATE)
@@ -252,6 +359,7 @@ prov_ctx_close(struct prov_ctx *c)
 		fprintf(stderr, "ntag424: created master key version %u in the "
 		    "keystore (diversified keys): back up the keystore with "
 		    "'ntag424 keys export'\n", (unsigned)c->sp.master_version);
+	ksprov_wipe(&c->sp);
 	ntag424_prov_free(&c->p);
 	ntag424_ks_free(&c->ks);
 }
@@ -293,6 +401,9 @@ print_json(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 	json_object_set_new(j, "factory_keys",
 	    json_integer(rep->factory_keys));
 	json_object_set_new(j, "resumed", json_boolean(rep->resumed));
+	if (rep->lrp || rep->lrp_already || rep->lrp_switched)
+		json_object_set_new(j, "lrp", json_string(rep->lrp_switched ?
+		    "switched" : rep->lrp_already ? "already" : "yes"));
 	json_object_set_new(j, "apdus", json_integer((json_int_t)rep->apdus));
 	json_object_set_new(j, "bytes", json_integer((json_int_t)rep->bytes));
 	json_object_set_new(j, "failed_auths",
@@ -325,6 +436,20 @@ print_json(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 		printf("%s\n", s);
 	free(s);
 	json_decref(j);
+}
+
+/* The tag's cipher suite, once a run has authenticated. */
+static void
+print_lrp(const ntag424_prov_report_t *rep)
+{
+	if (rep->lrp_switched)
+		printf("cipher suite: LRP (switched in this run; this cannot be "
+		    "undone)\n");
+	else if (rep->lrp_already)
+		printf("cipher suite: LRP (--lrp: the tag was in LRP mode "
+		    "already, nothing to do)\n");
+	else if (rep->lrp)
+		printf("cipher suite: LRP\n");
 }
 
 /* An older layout left keys at the factory key: say which, and the cure. */
@@ -370,6 +495,7 @@ prov_print(const struct prov_opts *o, const ntag424_prov_report_t *rep,
 	if (rep->url[0] != '\0')
 		printf("url: %s\ncounter: %lu\n", rep->url,
 		    (unsigned long)rep->read_ctr);
+	print_lrp(rep);
 	print_factory_keys(rep);
 	return 0;
 }

@@ -18,10 +18,16 @@ struct prov_opts {
 	const char	*preset;
 	const char	*tmpl;
 	const char	*url;
-	const char	*keys;		/* "random" / "diversified" */
+	const char	*keys;		/* "random" / "diversified" / "boltcard" */
+	const char	*issuer_key;	/* --issuer-key HEX|@FILE (boltcard) */
 	const char	*cohort;	/* --cohort NAME */
 	const char	*meta_key;	/* "cohort" / "per-tag" */
 	int		 anyone_write;	/* --anyone-can-write */
+	int		 reprovision;	/* adopt --reprovision */
+	int		 random_uid;	/* provision --random-uid */
+	int		 yes;		/* --yes: confirmed */
+	const char	*uid;		/* --uid: a tag hiding its UID */
+	int		 lrp;		/* --lrp: switch to LRP mode */
 	int		 json;
 	int		 dry_run;
 	int		 batch;

@@ -21,7 +21,7 @@ static const char usage[] =
 "           [--max-connections N]\n"
 "           [--max-connections-per-ip N] [--header-timeout S]\n"
 "           [--preview-agents LIST] [--metrics-listen ADDR:PORT|off]\n"
-"           [--replay-uid yes|no] [--reuse-port]\n"
+"           [--replay-uid yes|no] [--reuse-port] [--require-lrp yes|no]\n"
 "  --config FILE      read \"key = value\" lines (same keys as the flags)\n"
 "  --listen ADDR:PORT where to listen (default 127.0.0.1:8424; port 0: any)\n"
 "  --db DB            keystore: SQLite path or postgresql:// URI\n"
@@ -43,6 +43,8 @@ static const char usage[] =
 "  --metrics-listen ADDR:PORT  serve /metrics there (default off)\n"
 "  --replay-uid yes|no  the UID in JSON replay answers (default no)\n"
 "  --reuse-port       share the port with other servers (SO_REUSEPORT)\n"
+"  --require-lrp yes|no  accept only tags in LRP mode (default no: AES\n"
+"                     and LRP, told apart by the length of {picc})\n"
 "SIGHUP reads the keystore and the KEK file again.\n";
 
 static const struct option longopts[] = {
@@ -64,6 +66,7 @@ static const struct option longopts[] = {
 	{ "replay-uid", required_argument, NULL, 'o' },
 	{ "reuse-port", no_argument, NULL, 'o' },
 	{ "per-tag-meta-keys", required_argument, NULL, 'o' },
+	{ "require-lrp", required_argument, NULL, 'o' },
 	{ "port-file", required_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
