@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness on the MASTR host's side of a session (host.c,
- * protocol.md 3.5): mastr_host_boot() runs against a fuzzed token. The
+ * docs/mastr-protocol.md 5): mastr_host_boot() runs against a fuzzed token. The
  * token is a thread that reads the host's share and then plays the input:
  * each byte picks a genuine step (its signed share, which switches to the
  * session key, the ping, a challenge, BOOT_OK) or a fuzzed message or raw

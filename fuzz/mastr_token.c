@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness on the software MASTR token's state machine
- * (token.c, protocol.md 3.5). The harness is the host: each input byte
+ * (token.c, docs/mastr-protocol.md 5). The harness is the host: each input byte
  * picks its next move, from the genuine protocol steps (signed ECDH share,
  * pong, attestation) to fuzzed messages, raw wire bytes and the passing of
  * time, and the token takes one turn (mastr_token_step) when told to. The

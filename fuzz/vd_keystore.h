@@ -1,6 +1,6 @@
 /*
  * The verifyd fuzzers' keystore: one SQLite file holding the AN12196 SUN-2
- * tag (UID 04DE5F1EACC040, all keys zero, ntag424-vectors.md section 4)
+ * tag (UID 04DE5F1EACC040, all keys zero, AN12196 4.4.2.2 Table 3)
  * under the cohort "an12196" with an all-zero meta-read key.
  */
 #ifndef PROVISIO_FUZZ_VD_KEYSTORE_H

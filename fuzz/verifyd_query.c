@@ -3,7 +3,7 @@
  * url= extraction and percent-decoding, then the verification pipeline
  * (template match, parse, PICCData under the meta-read keys, tag lookup,
  * MAC) against a keystore holding the AN12196 SUN-2 tag (zero keys,
- * ntag424-vectors.md section 4). The counter commit is not fuzzed.
+ * docs/test-vectors.md). The counter commit is not fuzzed.
  */
 #include <stdint.h>
 #include <stdio.h>

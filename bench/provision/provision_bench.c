@@ -1,7 +1,7 @@
 /*
  * provision_bench: C-APDUs and bytes exchanged by provision, check, tap
  * and reset for each preset (in-process emulated tag, SQLite keystore in
- * a temporary directory), next to the sequence seed 000 lists.
+ * a temporary directory), next to a naive three-session sequence.
  *
  * Every C-APDU costs tens of milliseconds on an ACR122U (frame exchange,
  * USB round trip) and widens the window in which a tag can be torn; the
@@ -22,13 +22,14 @@
 #define MS_PER_APDU	30
 
 /*
- * Seed 000 "Complete Sequence Diagram": SelectPiccApplication 1,
+ * A sequence found in provisioning guides, one session per change:
+ * SelectPiccApplication 1,
  * GetChipVersion 3, GetFileSettings 1, GetKeyVersion 0/1/3 3; session 1:
  * auth 2, ChangeKey 0 1; session 2: auth 2, ChangeKey 1 and 3 2;
  * session 3: auth 2, ChangeFileSettings 1; ISOSelectFile 1,
  * ISOUpdateBinary 4. No verification.
  */
-static const struct { const char *what; unsigned n; } seed000[] = {
+static const struct { const char *what; unsigned n; } naive[] = {
 	{ "select", 1 }, { "GetVersion", 3 }, { "GetFileSettings", 1 },
 	{ "GetKeyVersion", 3 }, { "session 1", 3 }, { "session 2", 4 },
 	{ "session 3", 3 }, { "ISO NDEF write", 5 },
@@ -108,10 +109,10 @@ main(void)
 	    "bytes", "at 30 ms");
 	r = bench_preset("game-coin", NTAG424_KS_SRC_RANDOM, 1) |
 	    bench_preset("self-checkout", NTAG424_KS_SRC_DIVERSIFIED, 2);
-	for (size_t i = 0; i < sizeof(seed000) / sizeof(seed000[0]); i++)
-		total += seed000[i].n;
+	for (size_t i = 0; i < sizeof(naive) / sizeof(naive[0]); i++)
+		total += naive[i].n;
 	printf("%-14s %-10s %6u %7s %8u ms   (listed, no verification)\n",
-	    "seed 000", "provision", total, "-", total * MS_PER_APDU);
+	    "3-sessions", "provision", total, "-", total * MS_PER_APDU);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
 		fprintf(stderr, "provision_bench: could not remove %s\n", tmp);

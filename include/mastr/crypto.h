@@ -1,6 +1,6 @@
 /*
  * MASTR cryptography with the original's byte conventions
- * (protocol.md section 3.4), on OpenSSL 3.
+ * (docs/mastr-protocol.md section 4), on OpenSSL 3.
  *
  *   public keys: 64 bytes X || Y (no 0x04), P-256
  *   signatures:  64 bytes r || s, ECDSA over SHA-256 of the message

@@ -1,6 +1,6 @@
 /*
- * MASTR serial framing (protocol.md section 3.2), wire-compatible with the
- * original token.
+ * MASTR serial framing (docs/mastr-protocol.md section 2), wire-compatible
+ * with the original token.
  *
  *   inner = Type(1) | Len(2, big-endian) | Payload(Len) | Cksum(1)
  *           Cksum = sum of all preceding inner bytes mod 256
@@ -36,7 +36,7 @@ extern "C" {
 /* Worst case on the wire: every body byte escaped, plus SOF and EOF. */
 #define MASTR_WIRE_MAX		(2 + 2 * MASTR_BODY_MAX)
 
-/* Message types (protocol.md section 3.3). */
+/* Message types (docs/mastr-protocol.md section 3). */
 enum mastr_msg_type {
 	MASTR_T2H_ERROR			= 0x00,
 	MASTR_T2H_NACK			= 0x01,

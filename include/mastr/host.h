@@ -1,5 +1,5 @@
 /*
- * The host side of a MASTR session (protocol.md 3.5): ECDH handshake,
+ * The host side of a MASTR session (docs/mastr-protocol.md 5): ECDH handshake,
  * channel verification, integrity attestation, heartbeats and the
  * token-initiated re-attestation. Every failure leaves the gate closed:
  * a function returns MASTR_OK only when its step really succeeded.

@@ -1,7 +1,7 @@
 /*
  * The software MASTR token: a stand-in for the Pico W + ATECC608A that
  * speaks the original's serial protocol and provisioning HTTP API
- * (protocol.md sections 2, 3 and 5), for tests, demos and people without
+ * (docs/mastr-protocol.md sections 1-6), for tests, demos and people without
  * the board.
  *
  * State directory layout (mirrors the ATECC608A):
@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-/* Token states (protocol.md 3.5). */
+/* Token states (docs/mastr-protocol.md section 5). */
 #define MASTR_ST_UNPROVISIONED	0x10
 #define MASTR_ST_WAIT_ECDH	0x20
 #define MASTR_ST_ECDH_DONE	0x21
@@ -69,7 +69,7 @@ int mastr_token_slots_check(const mastr_token_slots_t *s, char *why,
 int mastr_token_slots_provisioned(const mastr_token_slots_t *s);
 int mastr_token_slots_claimed(const mastr_token_slots_t *s);
 
-/* Fault injections (protocol.md 5); each is off unless asked for. */
+/* Fault injections (docs/mastr-protocol.md 6); each is off unless asked for. */
 #define MASTR_FAULT_BAD_SIG		(1u << 0)  /* flip a bit of Sig_T */
 #define MASTR_FAULT_WRONG_KEY		(1u << 1)  /* sign ET with another key */
 #define MASTR_FAULT_GCM_TAG		(1u << 2)  /* flip a tag bit of the ping */

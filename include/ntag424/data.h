@@ -1,13 +1,15 @@
 /*
  * File data: ReadData / WriteData (NT4H2421Gx 10.8) in Plain, MAC or Full,
  * and the plain ISOReadBinary / ISOUpdateBinary (10.9.2, 10.9.3). An ISO
- * command answering an error in a session ends it (reference 8.9, D-6).
+ * command answering an error in a session ends it (NT4H2421Gx 9.1.9,
+ * docs/emulator.md E-3).
  *
  * Long transfers are split below the caller: secured reads in pieces of at
  * most 240 (MAC) / 239 (Full) bytes so that data and MAC fit one short
- * response (reference D-21); writes so that no C-APDU data field exceeds
- * ntag424_dev_max_chunk(). Each piece is its own command with its own MAC
- * and CmdCtr step, so an interrupted write leaves whole pieces written.
+ * response (docs/emulator.md E-16); writes so that no C-APDU data field
+ * exceeds ntag424_dev_max_chunk(). Each piece is its own command with its
+ * own MAC and CmdCtr step, so an interrupted write leaves whole pieces
+ * written.
  */
 #ifndef NTAG424_DATA_H
 #define NTAG424_DATA_H

@@ -39,8 +39,8 @@
  * the tag has since restarted, fails its MAC instead of becoming valid.
  * The tag row records V (master_version); the verifier derives with that
  * master version and the version of the tag's current key. Cohort keys
- * (seed 004's static SDM meta-read key 1) are not diversified: the same
- * key for every tag, stored as a named, versioned cohort key.
+ * (the self-checkout preset's SDM meta-read key 1) are not diversified:
+ * the same key for every tag, stored as a named, versioned cohort key.
  *
  * Current and pending keys. For every tag and key number the keystore
  * holds the CURRENT key (believed on the tag) and, during a run, a PENDING

@@ -22,8 +22,8 @@ extern "C" {
 
 /*
  * Read_Sig (address 00). Plain without a session (9100 or 9190 accepted,
- * reference D-23), Full inside one. Status words: 910B, 910C, 911E, 917E,
- * 91AE (Random ID on: authenticate first), 91CA.
+ * docs/emulator.md E-17), Full inside one. Status words: 910B, 910C,
+ * 911E, 917E, 91AE (Random ID on: authenticate first), 91CA.
  */
 int ntag424_originality_read(ntag424_dev_t *dev,
     uint8_t sig[NTAG424_SIG_LEN]);

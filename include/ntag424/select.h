@@ -2,7 +2,7 @@
  * ISOSelectFile (NT4H2421Gx 10.9.1). Always plain; an active session is
  * kept and its CmdCtr does not move (AN12196 6.11-6.14), except that an
  * error status or selecting a DF other than the NDEF application ends it
- * (reference 8.9, D-24), on the tag and in dev alike.
+ * (NT4H2421Gx 9.1.9; docs/emulator.md E-18), on the tag and in dev alike.
  * Status words: 6700, 6985, 6A82 (not found), 6A86, 6A87, 6E00.
  */
 #ifndef NTAG424_SELECT_H

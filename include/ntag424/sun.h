@@ -4,7 +4,7 @@
  * the UID, the read counter, the file data and a verdict. No tag needed.
  *
  * A verifier runs the steps separately when the file-read key depends on
- * the UID (seed 004: keys diversified per tag):
+ * the UID (keys diversified per tag, as the self-checkout preset's):
  *
  *   ntag424_sun_parse()         URL or query string -> fields (no crypto)
  *   ntag424_sun_decrypt_picc()  PICCData -> UID + counter (meta-read key)

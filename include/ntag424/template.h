@@ -71,7 +71,7 @@ typedef struct ntag424_template_opts {
 } ntag424_template_opts_t;
 
 /*
- * Defaults: the key roles of seed 004 (key 1 reads PICCData, key 3 derives
+ * Defaults: the key roles of the presets (key 1 reads PICCData, key 3 derives
  * the SDM session keys and guards GetFileCounters), and AN12196 Table 19's
  * AccessRights: free read, write and change with key 0 only.
  */

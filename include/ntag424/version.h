@@ -30,8 +30,9 @@ typedef struct ntag424_version {
 } ntag424_version_t;
 
 /*
- * GetVersion, all three frames. MAC mode inside a session (reference D-16:
- * MAC on the first command, over all three answers on the last).
+ * GetVersion, all three frames. MAC mode inside a session
+ * (docs/emulator.md E-11: MAC on the first command, over all three
+ * answers on the last).
  * Status words: 911E, 917E, 91CA, 91EE.
  */
 int ntag424_version_get(ntag424_dev_t *dev, ntag424_version_t *v);

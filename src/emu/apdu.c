@@ -2,7 +2,7 @@
  * emu_process: one C-APDU in, one R-APDU out. Framing of wrapped native
  * commands (NT4H2421Gx 8.3, 8.4, Table 16), dispatch, the session rules
  * that apply to every command (7.3: any error ends the session, sent
- * without MAC), multi-frame bookkeeping (D-12), tearing and the APDU log.
+ * without MAC), multi-frame bookkeeping (E-8), tearing and the APDU log.
  */
 #include <string.h>
 
@@ -101,7 +101,7 @@ log_apdu(const emu_t *e, const uint8_t *c, size_t clen, const uint8_t *r,
 }
 
 /*
- * 90 INS 00 00 [Lc data] 00: Lc must match and Le must be 00 (917E, D-11);
+ * 90 INS 00 00 [Lc data] 00: Lc must match and Le must be 00 (917E, E-7);
  * P1 and P2 must be 00 (919E).
  */
 static uint16_t

@@ -62,7 +62,7 @@ fail_success(emu_t *e, uint8_t keyno)
 
 /*
  * At MF level only LRP authentication with OriginalityKey 1-4 exists
- * (DS 8.2.1, Table 18), and AN12196 8.1 says only in LRP mode (D-31):
+ * (DS 8.2.1, Table 18), and AN12196 8.1 says only in LRP mode (E-24):
  * otherwise 919D. The emulator has no NXP originality keys, so Part 2
  * always fails (91AE); Part 1 tells a reader the tag's mode without
  * touching any failed-authentication counter.
@@ -117,7 +117,7 @@ part1(emu_t *e, uint8_t keyno, wbuf_t *out)
 	return SW_MORE;
 }
 
-/* 90 71 00 00 Lc KeyNo LenCap [PCDcap2] 00; extra bytes ignored (D-13). */
+/* 90 71 00 00 Lc KeyNo LenCap [PCDcap2] 00; extra bytes ignored (E-9). */
 uint16_t
 auth_first(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 {

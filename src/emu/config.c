@@ -1,6 +1,6 @@
 /*
  * SetConfiguration, GetVersion and GetCardUID (NT4H2421Gx 10.5.1-10.5.3,
- * Tables 49-62; reference 6.4, 6.6, 6.14).
+ * Tables 49-62; AN12196 6.5, 7.1-7.3).
  */
 #include <string.h>
 
@@ -104,7 +104,7 @@ fail:
 	return sw;
 }
 
-/* Part n (1-3) of the GetVersion data (DS Tables 55, 57, 58; D-15). */
+/* Part n (1-3) of the GetVersion data (DS Tables 55, 57, 58; E-10). */
 static size_t
 version_part(const emu_t *e, int n, uint8_t *d)
 {
@@ -129,7 +129,7 @@ version_part(const emu_t *e, int n, uint8_t *d)
 	}
 }
 
-/* 90 60 00 00 00 (MAC in a session, D-16): part 1 || 91AF. */
+/* 90 60 00 00 00 (MAC in a session, E-11): part 1 || 91AF. */
 uint16_t
 version_get(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 {
@@ -167,7 +167,7 @@ version_next(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 		n = version_part(e, 3, all);
 		return wbuf_put(out, all, n) < 0 ? SW_LENGTH : SW_OK;
 	}
-	/* D-16: the MAC covers the three parts; only part 3 is sent here. */
+	/* E-11: the MAC covers the three parts; only part 3 is sent here. */
 	n = version_part(e, 1, all);
 	n += version_part(e, 2, all + n);
 	n += version_part(e, 3, all + n);

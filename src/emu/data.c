@@ -1,7 +1,7 @@
 /*
  * ReadData and WriteData (NT4H2421Gx 10.8.1, 10.8.2, Tables 78-83) and the
- * access decision they share with the ISO commands (DS 8.2.3.3-8.2.3.5;
- * reference 3.6): a matching key gives the file's CommMode, a free right
+ * access decision they share with the ISO commands (DS 8.2.3.3-8.2.3.5,
+ * Table 9): a matching key gives the file's CommMode, a free right
  * alone gives Plain, unauthenticated SDMFileRead gives a plain SDM read.
  */
 #include <string.h>
@@ -18,7 +18,7 @@ file_mode(const emu_file_t *f)
 	case 0x03:
 		return MODE_FULL;
 	default:
-		return MODE_PLAIN;	/* 00 and 10 (D-8) */
+		return MODE_PLAIN;	/* 00 and 10 (E-5) */
 	}
 }
 
@@ -88,7 +88,7 @@ data_read(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 	if (n == 0)
 		n = f->size - off;
 	if (sm_wrapped_len(mode, n) > 256)
-		return SW_LENGTH;	/* D-21 */
+		return SW_LENGTH;	/* E-16 */
 	sdm = sdm_active(e, f);
 	if (sdm && (sw = sdm_first_read(e, f, RUN_READDATA, SW_PERMISSION,
 	    SW_INTEGRITY)) != SW_OK)

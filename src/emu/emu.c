@@ -7,14 +7,14 @@
 #include "emu/emu_int.h"
 #include "ntag424/err.h"
 
-/* NT4H2421Gx 8.2.3.2, fields of reference 3.3; bytes 23-31 zero (D-4). */
+/* NT4H2421Gx 8.2.3.2, Table 5; bytes 23-31 zero (docs/emulator.md E-2). */
 static const uint8_t factory_cc[23] = {
 	0x00, 0x17, 0x20, 0x01, 0x00, 0x00, 0xFF, 0x04, 0x06, 0xE1, 0x04,
 	0x01, 0x00, 0x00, 0x00, 0x05, 0x06, 0xE1, 0x05, 0x00, 0x80, 0x82,
 	0x83,
 };
 
-/* GetVersion parts 1 and 2 of a factory tag (D-15). */
+/* GetVersion parts 1 and 2 of a factory tag (E-10). */
 static const uint8_t factory_hw[7] = { 0x04, 0x04, 0x02, 0x30, 0x00, 0x11, 0x05 };
 static const uint8_t factory_sw[7] = { 0x04, 0x04, 0x02, 0x01, 0x02, 0x11, 0x05 };
 
@@ -31,7 +31,7 @@ factory_file(emu_file_t *f, uint32_t size, uint8_t option, uint16_t ar)
 	f->ctr_limit = 0xFFFFFF;
 }
 
-/* Reference 3.2 (DS Tables 5, 8, 13) and 4.1; key versions 00 (D-9). */
+/* DS 8.2.3, Tables 5, 8, 13, and 8.2.4; key versions 00 (E-6). */
 void
 emu_factory(emu_persist_t *p, const uint8_t uid[EMU_UID_LEN])
 {
@@ -90,7 +90,7 @@ void
 emu_power_cycle(emu_t *e)
 {
 	wipe(&e->v, sizeof(e->v));
-	e->v.level = LEVEL_MF;	/* D-2 */
+	e->v.level = LEVEL_MF;	/* E-1 */
 	e->v.rid_active = e->p.random_id != 0;
 }
 

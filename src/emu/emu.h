@@ -1,60 +1,64 @@
 /*
  * The software NTAG 424 DNA (NT4H2421Gx), the project's test oracle.
  *
- * A behavioural tag written from shared/ntag424-reference.md: its core is
- * the pure function emu_process() from (state, C-APDU) to R-APDU. The state
- * is split into a persistent part (what the tag keeps in NVM) and a
- * volatile part (what a power cycle forgets). Only primitives (AES, CMAC,
- * CRC32, cursor) are shared with libntag424; every session rule lives in
- * src/emu.
+ * A behavioural tag written from the NT4H2421Gx data sheet (DS) and
+ * AN12196: its core is the pure function emu_process() from (state,
+ * C-APDU) to R-APDU. The state is split into a persistent part (what the
+ * tag keeps in NVM) and a volatile part (what a power cycle forgets).
+ * Only primitives (AES, CMAC, CRC32, cursor) are shared with libntag424;
+ * every session rule lives in src/emu.
  *
- * Choices where the datasheet is silent (reference section 17):
- *   D-2   after power-up the PICC (MF) level is selected, as on DESFire;
+ * Where the data sheet is silent the emulator makes a choice; each is
+ * documented, with its reason and evidence, as E-n in docs/emulator.md:
+ *   E-1   after power-up the PICC (MF) level is selected, as on DESFire;
  *         native application commands answer 919D until the application
  *         is selected.
- *   D-4   factory CC as in reference 3.3, NDEF and proprietary file zero.
- *   D-6   ISOReadBinary/ISOUpdateBinary while authenticated answer 6982
+ *   E-2   factory CC as in DS 8.2.3.2, the rest, NDEF and proprietary
+ *         file zero.
+ *   E-3   ISOReadBinary/ISOUpdateBinary while authenticated answer 6982
  *         ("AuthenticatedEV2 not allowed", DS Tables 89/92) and, as any
  *         error in a session, end the session.
- *   D-7   a command granted only by a free (E) right runs in Plain.
- *   D-8   FileOption CommMode 10 is stored as written and means Plain.
- *   D-9   factory key versions are 00.
- *   D-11  wrapped APDU with a bad length or no Le: 917E; P1/P2 != 00: 919E.
- *   D-12  any native command while an authentication waits for its
+ *   E-4   a command granted only by a free (E) right runs in Plain.
+ *   E-5   FileOption CommMode 10 is stored as written and means Plain.
+ *   E-6   factory key versions are 00.
+ *   E-7   wrapped APDU with a bad length or no Le: 917E; P1/P2 != 00: 919E.
+ *   E-8   any native command while an authentication waits for its
  *         part 2 answers 91CA and drops it and the session, as real tags
  *         do; the next command runs. Any command while GetVersion's
  *         parts are pending ends that exchange and is processed
  *         normally; stray 90AF: 911C.
- *   D-13  EV2First accepts Lc >= 2 + LenCap and ignores extra bytes.
- *   D-15  GetVersion 04 04 02 30 00 11 05 / 04 04 02 01 02 11 05.
- *   D-16  secured GetVersion: MAC on part 1, MAC over all three parts on
+ *   E-9   EV2First accepts Lc >= 2 + LenCap and ignores extra bytes.
+ *   E-10  GetVersion 04 04 02 30 00 11 05 / 04 04 02 01 02 11 05.
+ *   E-11  secured GetVersion: MAC on part 1, MAC over all three parts on
  *         part 3, one CmdCtr step.
- *   D-17  SDMReadCtr resets only when SDM goes from off to on.
- *   D-18  range, RFU and encoding errors in ChangeFileSettings: 919E;
+ *   E-12  SDMReadCtr resets only when SDM goes from off to on.
+ *   E-13  range, RFU and encoding errors in ChangeFileSettings: 919E;
  *         a payload whose length does not match the presence rules: 917E.
- *   D-19  order: level, header length, file/key number, access right,
+ *   E-14  order: level, header length, file/key number, access right,
  *         MAC and padding, exact length, parameter values.
- *   D-21  a ReadData answer over 256 bytes with its overhead: 917E.
- *   D-23  Read_Sig answers 9190 as genuine tags do (in a session the
+ *   E-15  GetFileCounters answers SDMReadCtr and 2 reserved bytes.
+ *   E-16  a ReadData answer over 256 bytes with its overhead: 917E.
+ *   E-17  Read_Sig answers 9190 as genuine tags do (in a session the
  *         response MAC takes RC = 90); with Random ID on and no session 91AE;
  *         wrong length 917E; address != 00 919E.
- *   D-24  ISOSelectFile of an EF or of the current DF keeps the session and
+ *   E-18  ISOSelectFile of an EF or of the current DF keeps the session and
  *         does not count; selecting the other DF ends the session.
- *   D-25  ISOReadBinary/UpdateBinary with a short file ID other than 0
+ *   E-19  ISOReadBinary/UpdateBinary with a short file ID other than 0
  *         (current file): 6A82.
- *   D-26  every native command counts in a session except authentication.
- *   D-27  all failed-authentication counters persist; limit and decrement
+ *   E-20  every native command counts in a session except authentication.
+ *   E-21  all failed-authentication counters persist; limit and decrement
  *         are global; the delay follows emu_delay_t (states, not timings);
  *         disabling the counter disables counting, locking and the delay.
- *   D-28  SDMReadCtrOffset FFFFFF is "not mirrored" (absent from SV2, no
+ *   E-22  SDMReadCtrOffset FFFFFF is "not mirrored" (absent from SV2, no
  *         overlap checks) and then forbids SDMENCFileData.
- *   D-29  the run that reaches the SDMReadCtr limit may finish its reads.
- *   D-31  EV2 authentication at MF level: 919D.
- *   D-32  every NVM update is atomic (see tearing).
- *   D-33  the CommMode of ReadData/WriteData follows the file and the
+ *   E-23  the run that reaches the SDMReadCtr limit may finish its reads.
+ *   E-24  at MF level EV2 authentication answers 919D; LRP Part 1 with an
+ *         originality key is answered only in LRP mode, Part 2 fails.
+ *   E-25  every NVM update is atomic (see tearing).
+ *   E-26  the CommMode of ReadData/WriteData follows the file and the
  *         "only free -> Plain" rule; a Full APDU to a Plain file fails 917E.
  *
- * Not modelled: LRP (SetConfiguration asking for LRP answers 919E), the
+ * LRP mode is modelled as docs/lrp.md describes. Not modelled: the
  * TagTamper variant, ISO 14443-3/-4 framing and chaining (the bridge sees
  * whole APDUs), timings, NVM failures (91EE/6581).
  */
@@ -100,7 +104,7 @@ typedef struct emu_file {
 	uint8_t		data[EMU_FILE_MAX];
 } emu_file_t;
 
-/* Failed-authentication counters of one key (reference section 9). */
+/* Failed-authentication counters of one key (AN12196 7.4; E-21). */
 typedef struct emu_failctr {
 	uint16_t	tot;		/* TotFailCtr */
 	uint8_t		seq;		/* SeqFailCtr */
@@ -144,7 +148,7 @@ typedef struct emu_delay {
 typedef struct emu emu_t;
 
 /*
- * A factory tag (reference 3, 4): application keys all zero, version 00,
+ * A factory tag (DS 8.2.3, 8.2.4): application keys all zero, version 00,
  * factory files, own random originality key. uid NULL: 04 + 6 random
  * bytes. Returns NULL if out of memory or RAND_bytes failed.
  */

@@ -51,7 +51,7 @@
 #define PEND_VERSION2	2
 #define PEND_VERSION3	3
 
-/* SDM read runs (reference 10.8). */
+/* SDM read runs (NT4H2421Gx 9.3.1-9.3.2). */
 #define RUN_NONE	0
 #define RUN_READDATA	1
 #define RUN_READBINARY	2

@@ -1,6 +1,6 @@
 /*
  * GetFileSettings, ChangeFileSettings and GetFileCounters (NT4H2421Gx
- * 10.7.1-10.7.3, Tables 69-77; reference 6.7, 6.8, 6.10, 10.3, 10.4).
+ * 10.7.1-10.7.3, Tables 69-77; SDM layout rules 9.3.3-9.3.7).
  */
 #include <string.h>
 
@@ -99,7 +99,7 @@ overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 	return !(a >= b + blen || b >= a + alen);
 }
 
-/* DS Table 71 consistency rules; ranges of Table 69 (D-18). */
+/* DS Table 71 consistency rules; ranges of Table 69 (E-13). */
 static uint16_t
 check_sdm(const emu_file_t *n, uint32_t cur_ctr, uint32_t picc)
 {
@@ -130,7 +130,7 @@ check_sdm(const emu_file_t *n, uint32_t cur_ctr, uint32_t picc)
 	    n->enc_len > n->mac_off - n->enc_off))
 		return SW_PARAMETER;
 	if (p.limit && n->ctr_limit <= cur_ctr)
-		return SW_PARAMETER;	/* D-17 */
+		return SW_PARAMETER;	/* E-12 */
 	if ((p.uid && ctr_m && overlap(n->uid_off, 14, n->ctr_off, 6)) ||
 	    (p.mac && p.uid && overlap(n->mac_off, 16, n->uid_off, 14)) ||
 	    (p.mac && ctr_m && overlap(n->mac_off, 16, n->ctr_off, 6)) ||
@@ -190,13 +190,13 @@ check_settings(uint8_t fileno, const emu_file_t *old, emu_file_t *n,
 		return SW_PARAMETER;
 	if (!(n->option & FO_SDM))
 		return SW_OK;
-	/* D-17: the counter restarts only when SDM is switched on. */
+	/* E-12: the counter restarts only when SDM is switched on. */
 	n->sdm_ctr = (old->option & FO_SDM) ? old->sdm_ctr : 0;
 	/* DS 9.3.4.2: LRP puts PICCRand in front of PICCData. */
 	return check_sdm(n, n->sdm_ctr, lrp ? 48 : 32);
 }
 
-/* Change right: key k needs a session with k; E is free and Plain (D-7). */
+/* Change right: key k needs a session with k; E is free and Plain (E-4). */
 static uint16_t
 change_access(const emu_t *e, const emu_file_t *f, int *mode)
 {
@@ -247,7 +247,7 @@ fail:
 	return sw;
 }
 
-/* 90 F6 00 00 01 FileNo 00: SDMReadCtr(3) || 00 00 (D-20). */
+/* 90 F6 00 00 01 FileNo 00: SDMReadCtr(3) || 00 00 (E-15). */
 uint16_t
 files_counters(emu_t *e, const emu_cmd_t *c, wbuf_t *out)
 {

@@ -1,7 +1,7 @@
 /*
  * The ISO/IEC 7816-4 commands (NT4H2421Gx 10.9, Tables 84-92; reference
  * 6.15-6.17): ISOSelectFile, ISOReadBinary, ISOUpdateBinary. Always plain;
- * refused in a session (D-6); any error ends a session.
+ * refused in a session (E-3); any error ends a session.
  */
 #include <string.h>
 
@@ -55,7 +55,7 @@ static uint16_t
 select_df(emu_t *e, int level)
 {
 	if (level != e->v.level)
-		emu_session_drop(e);	/* D-24: another DF ends the session */
+		emu_session_drop(e);	/* E-18: another DF ends the session */
 	e->v.level = level;
 	e->v.ef = 0;
 	return SW_ISO_OK;
@@ -110,7 +110,7 @@ iso_select(emu_t *e, const struct iso_apdu *a)
 	}
 }
 
-/* P1 bit 7: short file ID (only 0, the current file, D-25) and P2 offset. */
+/* P1 bit 7: short file ID (only 0, the current file, E-19) and P2 offset. */
 static uint16_t
 target(emu_t *e, const struct iso_apdu *a, emu_file_t **f, uint32_t *off)
 {
@@ -125,7 +125,7 @@ target(emu_t *e, const struct iso_apdu *a, emu_file_t **f, uint32_t *off)
 	if (e->v.ef == 0 || (*f = emu_file(e, e->v.ef)) == NULL)
 		return SW_ISO_COND;
 	if (e->v.sess.active)
-		return SW_ISO_SECURITY;	/* D-6 */
+		return SW_ISO_SECURITY;	/* E-3 */
 	return SW_ISO_OK;
 }
 

@@ -1,6 +1,6 @@
 /*
  * ChangeKey and GetKeyVersion (NT4H2421Gx 10.6.1, 10.6.2, Tables 63-68;
- * reference 4.4). Only a session with key 0 changes keys; keys 1-4 travel
+ * AN12196 6.16). Only a session with key 0 changes keys; keys 1-4 travel
  * as NewKey ^ OldKey || KeyVer || CRC32NK(NewKey), key 0 as NewKey ||
  * KeyVer, and changing key 0 ends the session (AN12196 Table 27).
  */

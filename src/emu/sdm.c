@@ -1,6 +1,6 @@
 /*
  * Secure Dynamic Messaging on unauthenticated reads (NT4H2421Gx 9.3;
- * reference 10.5-10.11): the dynamic file is the static file with the UID,
+ * AN12196 4.3-4.4): the dynamic file is the static file with the UID,
  * SDMReadCtr, PICCData, SDMENCFileData and SDMMAC written over their
  * placeholders as upper-case ASCII hex, in that order.
  */
@@ -16,7 +16,7 @@ sdm_active(const emu_t *e, const emu_file_t *f)
 	return !e->v.sess.active && (f->option & FO_SDM) != 0;
 }
 
-/* Is the counter mirrored (plain or in PICCData)? D-28 for FFFFFF. */
+/* Is the counter mirrored (plain or in PICCData)? E-22 for FFFFFF. */
 static int
 ctr_mirrored(const emu_file_t *f)
 {

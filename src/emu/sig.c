@@ -109,7 +109,7 @@ fail:
 
 /*
  * 90 3C 00 00 01 00 00; Full in a session; with Random ID a session is
- * needed (DS 10.10). Status words of D-23.
+ * needed (DS 10.10). Status words of E-17.
  */
 uint16_t
 sig_read(emu_t *e, const emu_cmd_t *c, wbuf_t *out)

@@ -1,5 +1,5 @@
 /*
- * EV2 secure messaging, tag side (NT4H2421Gx 9.1.2-9.1.10; reference 8):
+ * EV2 secure messaging, tag side (NT4H2421Gx 9.1.2-9.1.10; AN12196 5):
  * command MAC check with CmdCtr n, decryption under IVc, CmdCtr n+1 before
  * the answer, answer MAC and encryption under IVr, session keys (9.1.7).
  * In an LRP session (9.2) the MACs are CMAC_LRP and the data is LRICB
@@ -115,7 +115,7 @@ encrypt_resp(emu_session_t *s, uint8_t *buf, size_t n)
 	return r;
 }
 
-/* Answer MACt over RC(00) || CmdCtr || TI || data, for GetVersion (D-16). */
+/* Answer MACt over RC(00) || CmdCtr || TI || data, for GetVersion (E-11). */
 int
 sm_resp_mact(emu_t *e, const uint8_t *data, size_t len, uint8_t mact[8])
 {

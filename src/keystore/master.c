@@ -1,8 +1,9 @@
 /*
  * Master keys and the one AN10922 diversification from them, and cohort
- * keys (static keys shared by a cohort of tags, e.g. seed 004's SDM
- * meta-read key 1), both versioned and sealed; the version and the name
- * are in the AAD. A name of NULL means the master keys.
+ * keys (static keys shared by a cohort of tags, e.g. the self-checkout
+ * preset's SDM meta-read key 1, docs/key-layout.md), both versioned and
+ * sealed; the version and the name are in the AAD. A name of NULL means
+ * the master keys.
  */
 #include <string.h>
 #include <time.h>

@@ -1,7 +1,7 @@
 /*
  * P-256 keys, raw r || s signatures, ECDH and the signed ECDH share
- * (protocol.md 3.4). Coordinates and r, s are always left-padded to 32
- * bytes (defect 3.6-4 of the original).
+ * (docs/mastr-protocol.md section 4). Coordinates and r, s are always
+ * left-padded to 32 bytes (docs/mastr.md defect 4 of the original).
  */
 #include <errno.h>
 #include <fcntl.h>

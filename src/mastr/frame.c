@@ -1,4 +1,4 @@
-/* Framing, stuffing and the streaming receiver (protocol.md 3.2). */
+/* Framing, stuffing and the streaming receiver (docs/mastr-protocol.md 2). */
 #include <string.h>
 
 #include "common/buf.h"

@@ -1,7 +1,8 @@
 /*
- * Host session steps (protocol.md 3.5, host side). The ephemeral ECDH key
- * is a fresh OpenSSL key every session (the original's CreatePrimary key
- * was the same every time, 3.6-1); the signature over it is the TPM's.
+ * Host session steps (docs/mastr-protocol.md section 5, host side). The
+ * ephemeral ECDH key is a fresh OpenSSL key every session (the original's
+ * CreatePrimary key was the same every time, docs/mastr.md defect 1); the
+ * signature over it is the TPM's.
  */
 #include <string.h>
 

@@ -3,7 +3,7 @@
  *
  * The original's index 0x01C00002 is the TCG RSA EK-certificate index on
  * most real TPMs: platform-created, about 1 KB, and a 64-byte owner read
- * "succeeds" with certificate bytes (protocol.md 3.6-3, P3). So every use
+ * "succeeds" with certificate bytes (docs/mastr.md defect 3). So every use
  * is preceded by NV_ReadPublic, and only a 64-byte owner index is trusted.
  */
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * The software token's serial side: the firmware's state machine
- * (protocol.md 3.5, src/protocol.c and src/main.c of the original), its
- * timing, and the fault injections of protocol.md 5.
+ * (docs/mastr-protocol.md section 5, as the original's src/protocol.c and
+ * src/main.c run it), its timing, and the fault injections of section 6.
  */
 #include <stdatomic.h>
 #include <stdlib.h>

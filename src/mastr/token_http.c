@@ -1,6 +1,6 @@
 /*
- * The software token's provisioning HTTP API (protocol.md 2, "Token HTTP
- * API"): the original's routes, status codes and JSON bodies, on loopback
+ * The software token's provisioning HTTP API (docs/mastr-protocol.md
+ * section 1): the original's routes, status codes and JSON bodies, on loopback
  * only. Writes complete before the 202 is sent, so the status routes
  * answer "ready"/"success" at the first poll.
  *

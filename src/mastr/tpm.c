@@ -2,9 +2,9 @@
  * TPM context, the host signing key and signing (tpm2-tss ESYS).
  *
  * The original made its keys with CreatePrimary and a fixed template, which
- * is deterministic (protocol.md 3.6-1/2). Here the signing key is a child
- * created with TPM2_Create under the storage primary, so its private part
- * comes from the TPM's RNG and --regenerate really rotates it.
+ * is deterministic (docs/mastr.md defects 1, 2). Here the signing key is a
+ * child created with TPM2_Create under the storage primary, so its private
+ * part comes from the TPM's RNG and --regenerate really rotates it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +110,7 @@ signing_template(TPM2B_PUBLIC *tmpl)
 	tmpl->publicArea.parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
 }
 
-/* X || Y of an ECC P-256 signing key, left-padded (defect 3.6-4). */
+/* X || Y of an ECC P-256 signing key, left-padded (docs/mastr.md defect 4). */
 static int
 public_xy(const TPMT_PUBLIC *p, uint8_t pub[MASTR_PUB_LEN])
 {

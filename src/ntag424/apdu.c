@@ -146,9 +146,10 @@ nt_iso(ntag424_dev_t *dev, uint8_t ins, uint8_t p1, uint8_t p2,
 		goto fail;
 	ret = split(r, rn, resp, resp_cap, resp_len, sw);
 	/*
-	 * Reference 8.9 (DS 9.1.9): any error status ends the tag's
+	 * NT4H2421Gx 9.1.9-9.1.10: any error status ends the tag's
 	 * authentication, ISO commands included (6982 "authenticated not
-	 * allowed", D-6); mirror it so the next command is not MACed in vain.
+	 * allowed", docs/emulator.md E-3); mirror it so the next command is
+	 * not MACed in vain.
 	 */
 	if (ret == NTAG424_OK && *sw != NT_SW_ISO_OK)
 		nt_sess_wipe(dev);

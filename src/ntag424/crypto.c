@@ -10,7 +10,7 @@
 #include "ntag424/err.h"
 
 /*
- * NT4H2421Gx 9.1.7 (seeds errata 1): label(2) || 00 01 00 80 ||
+ * NT4H2421Gx 9.1.7, AN12196 Table 14: label(2) || 00 01 00 80 ||
  * RndA[15..14] || (RndA[13..8] ^ RndB[15..10]) || RndB[9..0] || RndA[7..0],
  * with byte 15 first on the wire.
  */

@@ -25,7 +25,7 @@
 #define MAC_LEN		16
 #define ENC_UNIT	32
 
-/* Which conditional SDM fields are on the wire (Table 69, reference 10.3). */
+/* Which conditional SDM fields are on the wire (NT4H2421Gx Table 69). */
 struct presence {
 	bool	uid, ctr, picc, mac_in, enc, mac, limit;
 };
@@ -153,7 +153,7 @@ nt_settings_decode(const uint8_t *p, size_t len, ntag424_file_settings_t *fs)
 	    buf_read_u8(&p, &len, &ar1) < 0 ||
 	    buf_read_u24le(&p, &len, &fs->file_size) < 0)
 		return NTAG424_ERR_RX;
-	/* Table 12: X0 is Plain (reference D-8). */
+	/* Table 12: X0 is Plain (docs/emulator.md E-5). */
 	fs->comm_mode = (opt & 0x03) == 0x03 ? NTAG424_COMM_FULL :
 	    (opt & 0x03) == 0x01 ? NTAG424_COMM_MAC : NTAG424_COMM_PLAIN;
 	fs->access.read_write = ar0 >> 4;
@@ -206,7 +206,7 @@ check_sdm_rules(const ntag424_sdm_t *s, const char **field)
 		return bad(field, "sdm.ctr_ret");
 	if (s->read_ctr_limit && !s->read_ctr)
 		return bad(field, "sdm.read_ctr_limit");
-	/* ENC needs SDMFileRead and both UID and counter really mirrored (D-28). */
+	/* ENC needs SDMFileRead and both UID and counter really mirrored (E-22). */
 	if (s->enc_file_data && (s->file_read == NTAG424_AR_NEVER ||
 	    !s->uid_mirror || !s->read_ctr ||
 	    s->meta_read == NTAG424_AR_NEVER ||
@@ -292,7 +292,7 @@ ntag424_file_settings_validate(const ntag424_file_settings_t *fs,
 		return bad(field, "access.write");
 	if (!key_or(a->read_write, true))
 		return bad(field, "access.read_write");
-	/* Seeds errata 4: a free Change right lets anyone rewrite SDM. */
+	/* Free Change right: anyone could rewrite SDM (docs/provisioning.md). */
 	if (!key_or(a->change, false))
 		return bad(field, "access.change");
 	if (!fs->sdm.enabled)
@@ -424,7 +424,7 @@ ntag424_file_counters(ntag424_dev_t *dev, uint8_t file_no,
 	default:
 		return nt_unexpected_sw("GetFileCounters", sw);
 	}
-	/* Table 76: SDMReadCtr (3, LSB first) || 2 reserved bytes (D-20). */
+	/* Table 76: SDMReadCtr (3, LSB first) || 2 reserved bytes (E-15). */
 	if (buf_read_u24le(&p, &n, sdm_read_ctr) < 0 ||
 	    buf_skip(&p, &n, 2) < 0 || n != 0)
 		return NTAG424_ERR_RX;

@@ -10,7 +10,7 @@
 /*
  * Table 63: key 0 (the authenticated key, "case 2") gets NewKey || KeyVer;
  * keys 1..4 get (NewKey ^ OldKey) || KeyVer || CRC32NK(NewKey), the CRC
- * being JAMCRC over the new key only, LSB first (seeds errata 2, CRC-1).
+ * being JAMCRC over the new key only, LSB first (AN12196 Table 26 step 7).
  */
 static size_t
 key_data(uint8_t key_no, const uint8_t *new_key, uint8_t version,

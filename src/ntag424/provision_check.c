@@ -1,7 +1,7 @@
 /*
- * Verify like a phone (design step 5): read the NDEF plain without a
- * session, verify the SUN URL the tag mirrored, authenticate with key 0
- * once. Used at the end of provision and by ntag424_prov_check().
+ * Verify like a phone (docs/provisioning.md step 5): read the NDEF plain
+ * without a session, verify the SUN URL the tag mirrored, authenticate
+ * with key 0 once. Used at the end of provision and by ntag424_prov_check().
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +41,7 @@ auth_key0(struct run *r, const uint8_t key[KLEN], const char *step)
 /*
  * End the session on both sides: forgetting ours is not enough, the tag
  * would still expect MACs. Selecting the MF ends it on the tag and in the
- * device (reference D-24), then the application is selected again.
+ * device (docs/emulator.md E-18), then the application is selected again.
  */
 static int
 end_session(struct run *r)

@@ -202,7 +202,7 @@ plan_provision(struct run *r)
 	return NTAG424_OK;
 }
 
-/* Record every new key before anything changes (design step 3). */
+/* Record every new key before anything changes (docs/provisioning.md 3). */
 static int
 intend_keys(struct run *r)
 {

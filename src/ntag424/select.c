@@ -11,7 +11,7 @@ static const uint8_t ndef_app[] = { 0xD2, 0x76, 0x00, 0x00, 0x85, 0x01, 0x01 };
 
 /*
  * P2 0C: no FCI. The session survives and CmdCtr does not move (AN12196
- * 6.11-6.14, reference D-24), so this bypasses secure messaging.
+ * 6.11-6.14, docs/emulator.md E-18), so this bypasses secure messaging.
  */
 static int
 select_iso(ntag424_dev_t *dev, uint8_t p1, const uint8_t *data, size_t len)
@@ -47,7 +47,7 @@ ntag424_select_df(ntag424_dev_t *dev, const uint8_t *name, size_t len)
 	if (dev == NULL || name == NULL || len < 1 || len > 16)
 		return NTAG424_ERR_ARG;
 	r = select_iso(dev, 0x04, name, len);
-	/* D-24: selecting another DF ends the session (the tag's too). */
+	/* E-18: selecting another DF ends the session (the tag's too). */
 	if (len != sizeof(ndef_app) || memcmp(name, ndef_app, len) != 0)
 		nt_sess_wipe(dev);
 	return r;
@@ -70,7 +70,7 @@ ntag424_select_file(ntag424_dev_t *dev, uint16_t fid)
 	put_u16be(id, fid);
 	r = select_iso(dev, 0x00, id, sizeof(id));
 	/*
-	 * D-24: the MF is the one other DF (NT4H2421Gx 8.2.1); selecting it
+	 * E-18: the MF is the one other DF (NT4H2421Gx 8.2.1); selecting it
 	 * by file ID ends the tag's session exactly as by name does. Keeping
 	 * ours would MAC the next command for a tag that expects none.
 	 */

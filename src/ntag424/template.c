@@ -101,7 +101,7 @@ check_opts(ntag424_template_t *t, const ntag424_template_opts_t *o)
 	    !right_ok(o->access.change))
 		return fail(t, NTAG424_ERR_ARG, 0,
 		    "access rights must be a key 0-4, E (free) or F (never)");
-	/* Seeds errata 4: a free Change right lets anyone rewrite SDM. */
+	/* Free Change right: anyone could rewrite SDM (docs/provisioning.md). */
 	if (o->access.change == NTAG424_AR_FREE)
 		return fail(t, NTAG424_ERR_ARG, 0,
 		    "a free Change right would let anyone rewrite the SDM "

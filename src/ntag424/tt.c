@@ -1,4 +1,8 @@
-/* GetTTStatus, TagTamper parts only (reference section 14, external). */
+/*
+ * GetTTStatus, TagTamper parts only (AN12196 7.5). The frame is not in
+ * NT4H2421Gx or AN12196; it follows third-party code quoting the TagTamper
+ * data sheet (NT4H2421Tx 11.9.1).
+ */
 #include <string.h>
 
 #include "common/buf.h"

@@ -1,6 +1,6 @@
 /*
  * Every command of the emulator, success and each status word it gives
- * (reference 6, 7; the D-n choices documented in src/emu/emu.h).
+ * (NT4H2421Gx 10, Tables 23-24; the E-n choices of docs/emulator.md).
  */
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -29,7 +29,7 @@ authed(uint8_t keyno, hsess_t *s)
 	return e;
 }
 
-/* D-2: MF at power-up; ISOSelectFile forms and errors (DS Table 86). */
+/* E-1: MF at power-up; ISOSelectFile forms and errors (DS Table 86). */
 static void
 select_and_levels(void)
 {
@@ -59,7 +59,7 @@ select_and_levels(void)
 	emu_free(&e);
 }
 
-/* D-11, D-12: wrapping errors, unknown INS, stray 90AF. */
+/* E-7, E-8: wrapping errors, unknown INS, stray 90AF. */
 static void
 native_framing(void)
 {
@@ -86,7 +86,7 @@ native_lengths(void)
 	emu_free(&e);
 }
 
-/* Reference 16: factory byte recipes. */
+/* Factory bytes (DS 8.2.3.2, Tables 5, 8, 13) and first status words. */
 static void
 factory_recipes(void)
 {
@@ -132,10 +132,10 @@ auth_errors(void)
 	CHECK_INT(0x91AF, h_sw(e, "9071000002000000"));
 	CHECK_INT(0x917E, h_sw(e, "90AF0000021122" "00"));
 	CHECK_INT(2, p->fail[0].tot);
-	/* D-13: PCDcap2 and extra bytes accepted; LRP request answered as EV2 */
+	/* E-9: PCDcap2 and extra bytes accepted; LRP request answered as EV2 */
 	CHECK_INT(0x91AF, h_sw(e, "90710000090006020000000000FF00"));
 	/*
-	 * D-12: a command while an authentication waits for part 2 answers
+	 * E-8: a command while an authentication waits for part 2 answers
 	 * 91CA as on real tags, and the authentication is dropped: 90AF then
 	 * has nothing to continue (911C) and the next command runs.
 	 */
@@ -243,7 +243,7 @@ cfs(const char *payload_hex, uint8_t fileno)
 	return sw;
 }
 
-/* DS Table 71 (reference 6.8) with the D-17/D-18/D-28 choices. */
+/* DS 10.7.1, Table 71, with the E-12/E-13/E-22 choices. */
 static void
 change_file_settings_validation(void)
 {
@@ -286,7 +286,7 @@ change_file_settings_validation(void)
 	/* ENC length not a multiple of 32, ENC area past the MAC */
 	CHECK_INT(0x919E, cfs("40E0EED1FE001F00004400004400001000006A0000", 2));
 	CHECK_INT(0x919E, cfs("40E0EED1FE001F00004400004400004000006A0000", 2));
-	/* plain UID/ctr overlapping each other; D-28 ENC with ctr FFFFFF */
+	/* plain UID/ctr overlapping each other; E-22 ENC with ctr FFFFFF */
 	CHECK_INT(0x919E, cfs("40E0EEC1FFEF100000180000", 2));
 	CHECK_INT(0x9100, cfs("40E0EEC1FFEF100000200000", 2));
 	CHECK_INT(0x919E, cfs("40E0EED1FEE0100000FFFFFF4000004000002000008000"
@@ -310,7 +310,7 @@ change_file_settings_rights(void)
 	    H_FULL, NULL, NULL));
 	CHECK_INT(0x91AE, h_plain(e, 0x5F, (const uint8_t *)"\x02\x00\xE0\xEE",
 	    4, NULL, NULL));
-	/* Change = E: plain, without a session (D-7) */
+	/* Change = E: plain, without a session (E-4) */
 	f->ar = 0xEEEE;
 	CHECK_INT(0x9100, h_plain(e, 0x5F, (const uint8_t *)"\x02\x00\xEF\xEE",
 	    4, NULL, NULL));
@@ -320,7 +320,7 @@ change_file_settings_rights(void)
 	    4, NULL, NULL));
 	emu_free(&e);
 
-	/* D-17: counter reset only when SDM is switched on; limit vs it */
+	/* E-12: counter reset only when SDM is switched on; limit vs it */
 	e = authed(0, &s);
 	f = &emu_persist(e)->file[1];
 	n = test_hex("4000E0C1FF0F200000", d, sizeof(d));
@@ -383,7 +383,7 @@ read_write_data(void)
 	    (const uint8_t *)"\x03\x80\x00\x00\x00\x00\x00", 7, NULL, 0,
 	    H_FULL, NULL, NULL));
 	CHECK_INT(0x91BE, h_sw(e, "90AD0000070200F00020000000"));
-	/* file 02 with key 3: only free rights -> Plain (D-7 rule) */
+	/* file 02 with key 3: only free rights -> Plain (E-4 rule) */
 	CHECK_INT(0x9100, h_auth(e, 1, 3, zero16, &s));
 	CHECK_INT(0x9100, h_cmd(e, &s, 0x8D,
 	    (const uint8_t *)"\x02\x00\x00\x00\x0A\x00\x00", 7, w, 10, H_PLAIN,
@@ -392,7 +392,7 @@ read_write_data(void)
 	    (const uint8_t *)"\x02\x00\x00\x00\x0A\x00\x00", 7, NULL, 0,
 	    H_PLAIN, r, &n));
 	CHECK_BYTES(w, r, 10);
-	/* D-21: 256 bytes in MAC mode do not fit */
+	/* E-16: 256 bytes in MAC mode do not fit */
 	f2->option = 0x01;
 	f2->ar = 0x3000 | (f2->ar & 0x0FFF);
 	CHECK_INT(0x917E, h_cmd(e, &s, 0xAD,
@@ -422,7 +422,7 @@ read_write_data(void)
 	emu_free(&e);
 }
 
-/* DS Tables 89, 92 and D-6, D-25. */
+/* DS Tables 89, 92 and E-3, E-19. */
 static void
 iso_read_update(void)
 {
@@ -438,7 +438,7 @@ iso_read_update(void)
 	CHECK_INT(2, n);	/* only what is left of the file */
 	CHECK_INT(0x6982, h_sw(e, "00D6000001FF"));	/* CC: Write = 0 */
 	CHECK_INT(0x6A86, h_sw(e, "00B0002000"));
-	CHECK_INT(0x6A82, h_sw(e, "00B0810000"));	/* SFI 1 (D-25) */
+	CHECK_INT(0x6A82, h_sw(e, "00B0810000"));	/* SFI 1 (E-19) */
 	CHECK_INT(0x9000, h_sw(e, "00B0800002"));	/* SFI 0: current */
 	CHECK_INT(0x6A86, h_sw(e, "00B0A00002"));
 	CHECK_INT(0x6700, h_sw(e, "00B000000200"));
@@ -448,7 +448,7 @@ iso_read_update(void)
 	CHECK_INT(0x6700, h_sw(e, "00D600FE02414200"));
 	CHECK_INT(0x9000, h_sw(e, "00A4000C02E10500"));
 	CHECK_INT(0x6982, h_sw(e, "00B0000010"));	/* file 03: Read = 2 */
-	/* D-6: refused while authenticated, and the session ends */
+	/* E-3: refused while authenticated, and the session ends */
 	CHECK_INT(0x9100, h_auth(e, 1, 0, zero16, &s));
 	CHECK_INT(0x9000, h_sw(e, "00A4000C02E10400"));
 	CHECK_INT(0x6982, h_sw(e, "00B0000002"));
@@ -510,7 +510,7 @@ nxp_key(void)
 	return k;
 }
 
-/* Read_Sig (DS 10.10, D-23): own key signs, NXP's key does not verify. */
+/* Read_Sig (DS 10.10, E-17): own key signs, NXP's key does not verify. */
 static void
 read_sig(void)
 {
@@ -600,7 +600,7 @@ set_configuration(void)
 	emu_free(&e);
 }
 
-/* Reference 9: TotFailCtr lock, ChangeKey unlock, the delay states. */
+/* DS 9, AN12196 7.4: TotFailCtr lock, ChangeKey unlock, the delay states. */
 static void
 failed_auth_counter(void)
 {
@@ -636,7 +636,7 @@ failed_auth_counter(void)
 	CHECK_INT(3, p->fail[1].seq);
 	CHECK_INT(0x91AD, h_auth(e, 1, 1, zero16, &s));
 	CHECK_INT(0x91AD, h_auth(e, 1, 1, zero16, &s));
-	/* the state survives a power cycle (D-27) */
+	/* the state survives a power cycle (E-21) */
 	emu_power_cycle(e);
 	CHECK_INT(0x9000, h_sw(e, "00A4040C07D276000085010100"));
 	CHECK_INT(0x9100, h_auth(e, 1, 1, zero16, &s));
@@ -676,7 +676,7 @@ get_file_counters(void)
 	emu_free(&e);
 }
 
-/* GetVersion in MAC mode (D-16) and GetCardUID through the host helper. */
+/* GetVersion in MAC mode (E-11) and GetCardUID through the host helper. */
 static void
 secured_get_version_and_uid(void)
 {

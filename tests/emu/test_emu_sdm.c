@@ -1,6 +1,6 @@
 /*
  * SDM mirroring against the AN12196 SUN vectors (SUN-2, SUN-3, SUN-4) and
- * the read-counter rules of NT4H2421Gx 9.3.1-9.3.2 (reference 10.8).
+ * the read-counter rules of NT4H2421Gx 9.3.1-9.3.2.
  */
 #include <string.h>
 
@@ -276,7 +276,7 @@ counter_limit(void)
 	CHECK_INT(0x9100, read_data_all(e, dyn, &n));
 	CHECK_INT(0x9000, iso_read_all(e, dyn, &n));
 	CHECK_INT(2, f->sdm_ctr);
-	/* D-29: the run that reached the limit may go on */
+	/* docs/emulator.md E-23: the run that reached the limit may go on */
 	CHECK_INT(0x9000, h_sw(e, "00B0000010"));
 	CHECK_INT(0x9000, h_sw(e, "00A4000C02E10400"));
 	CHECK_INT(0x6982, h_sw(e, "00B0000000"));

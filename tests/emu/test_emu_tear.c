@@ -199,7 +199,7 @@ tear_one(const struct op *op, int when)
 	    h_sw(e, "00A4040C07D276000085010100"));
 	emu_power_cycle(e);
 	CHECK(!emu_is_torn(e));
-	CHECK_INT(0x919D, h_sw(e, "90F50000010200"));	/* MF again (D-2) */
+	CHECK_INT(0x919D, h_sw(e, "90F50000010200"));	/* MF again (E-1) */
 	CHECK_INT(0x9000, h_sw(e, "00A4040C07D276000085010100"));
 	CHECK_INT(0x91AE, h_sw(e, "9051000000"));
 	emu_free(&e);

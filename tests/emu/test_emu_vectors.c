@@ -1,6 +1,6 @@
 /*
  * AN12196 byte-level vectors replayed against the emulator, with AN12196's
- * RndB, TI, keys and padding injected (shared/vectors/ntag424-vectors.md).
+ * RndB, TI, keys and padding injected (IDs: docs/test-vectors.md).
  */
 #include <string.h>
 
@@ -70,7 +70,7 @@ static const char *sm3_capdu =
  * AUTH-1, then SM-3 (WriteData Full, AN Table 18) and SM-4
  * (ChangeFileSettings, AN Table 19) in the same session. File 02 is first
  * set to Full with Write = key 0, the only settings under which the AN's
- * Full WriteData is what a tag expects (D-33).
+ * Full WriteData is what a tag expects (docs/emulator.md E-26).
  */
 static void
 an_auth1_sm3_sm4(void)
@@ -100,7 +100,7 @@ an_auth1_sm3_sm4(void)
 	emu_free(&e);
 }
 
-/* D-33: the AN's Full WriteData to the factory (Plain, Write=E) file 02. */
+/* E-26: the AN's Full WriteData to the factory (Plain, Write=E) file 02. */
 static void
 an_sm3_factory_is_length_error(void)
 {
@@ -115,7 +115,7 @@ an_sm3_factory_is_length_error(void)
 
 /*
  * AN12196 section 6.10-6.16: AUTH-2, SM-5, select EF and DF (session
- * kept, D-24), AUTH-3 NonFirst, FR-4 plain WriteData that still counts,
+ * kept, E-18), AUTH-3 NonFirst, FR-4 plain WriteData that still counts,
  * SM-6 ChangeKey key 2 (CmdCtr 2), SM-7 ChangeKey key 0 (bare 9100).
  */
 static void
@@ -247,7 +247,7 @@ an_sm9_get_card_uid(void)
 	emu_free(&e);
 }
 
-/* FR-2 shape (AN Table 13) with this emulator's values (D-15). */
+/* FR-2 shape (AN Table 13) with this emulator's values (E-10). */
 static void
 an_fr2_get_version(void)
 {
@@ -256,7 +256,7 @@ an_fr2_get_version(void)
 	XCHG(e, "9060000000", "0404023000110591AF");
 	XCHG(e, "90AF000000", "0404020102110591AF");
 	XCHG(e, "90AF000000", "04968CAA5C5E80000000000001249100");
-	/* GetVersion needs no application (D-2) */
+	/* GetVersion needs no application (E-1) */
 	emu_power_cycle(e);
 	XCHG(e, "9060000000", "0404023000110591AF");
 	emu_free(&e);

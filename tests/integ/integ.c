@@ -179,7 +179,7 @@ rig_tap(struct rig *r, int iso, char *url, size_t cap)
 
 /*
  * Every SDM layout the compiler makes: encrypted PICCData with an empty
- * MAC input (AN12196 SUN-2) or a {macin} window (seed 004), plain UID and
+ * MAC input (AN12196 SUN-2) or a {macin} window (self-checkout), plain UID and
  * counter mirrors, encrypted file data with either, a counter only, and a
  * read-counter limit.
  */

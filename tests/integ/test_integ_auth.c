@@ -115,7 +115,7 @@ auth_no_such_key(void)
 	rig_close(&r);
 }
 
-/* D-31: before the application is selected, EV2 authentication is 919D. */
+/* docs/emulator.md E-24: EV2 authentication before selecting: 919D. */
 static void
 auth_at_mf_level(void)
 {

@@ -177,7 +177,7 @@ data_permission_denied(void)
 	rig_close(&r);
 }
 
-/* D-33: a Full command to a file that is Plain in this state: 917E. */
+/* docs/emulator.md E-26: a Full command to a file now Plain: 917E. */
 static void
 data_wrong_mode_length(void)
 {
@@ -253,7 +253,7 @@ data_iso_binary(void)
 	rig_close(&r);
 }
 
-/* D-6: ISO file access while authenticated is 6982 and ends the session. */
+/* E-3: ISO file access while authenticated is 6982 and ends the session. */
 static void
 data_iso_in_session(void)
 {

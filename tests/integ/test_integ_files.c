@@ -9,7 +9,7 @@
 #include "integ.h"
 #include "test.h"
 
-/* Reference 3.2 (DS Tables 5, 8, 13): factory settings of files 1..3. */
+/* NT4H2421Gx 8.2.3, Tables 5, 8, 13: factory settings of files 1..3. */
 static void
 files_factory_settings(void)
 {

@@ -13,7 +13,7 @@
 #include "internal.h"
 #include "test.h"
 
-/* D-15: the emulator's GetVersion (NT4H2421Gx Tables 56-58). */
+/* docs/emulator.md E-10: the emulator's GetVersion (NT4H2421Gx 10.5.2). */
 static void
 check_version(const ntag424_version_t *v, const uint8_t uid[7])
 {
@@ -52,7 +52,7 @@ misc_version(void)
 	memset(&v, 0xAA, sizeof(v));
 	CHECK_INT(NTAG424_OK, ntag424_version_get(r.dev, &v));
 	check_version(&v, integ_uid);
-	/* D-16: MAC on the first part, over all three parts on the last */
+	/* E-11: MAC on the first part, over all three parts on the last */
 	rig_auth(&r, 2, integ_zero);
 	memset(&v, 0xAA, sizeof(v));
 	CHECK_INT(NTAG424_OK, ntag424_version_get(r.dev, &v));
@@ -100,7 +100,7 @@ misc_random_uid(void)
 	rig_repower(&r);
 	CHECK_INT(NTAG424_OK, ntag424_version_get(r.dev, &v));
 	CHECK_BYTES(zero7, v.uid, 7);
-	/* D-23: Read_Sig needs an authentication with Random ID on */
+	/* E-17: Read_Sig needs an authentication with Random ID on */
 	CHECK_INT(0x91AE, ntag424_originality_read(r.dev, sig));
 	rig_auth(&r, 0, integ_zero);
 	CHECK_INT(NTAG424_OK, ntag424_uid_get(r.dev, uid));
@@ -169,7 +169,7 @@ misc_originality(void)
 }
 
 /*
- * D-16: GetVersion in a session counts once for CmdCtr on both sides. The
+ * E-11: GetVersion in a session counts once for CmdCtr on both sides. The
  * MAC and Full commands after it only pass if the tag checked their MACs
  * with the CmdCtr the library used and answered with the one it expects.
  */
@@ -203,7 +203,7 @@ misc_version_cmdctr(void)
 
 /*
  * The 917E the engine once saw: selecting the MF by file ID ended the
- * tag's session (D-24) but not the library's, whose next GetVersion came
+ * tag's session (E-18) but not the library's, whose next GetVersion came
  * with a MAC the unauthenticated tag cannot take.
  */
 static void
@@ -259,7 +259,7 @@ misc_tt_status(void)
 	rig_close(&r);
 }
 
-/* D-24: an EF select keeps the session, another DF ends it. */
+/* E-18: an EF select keeps the session, another DF ends it. */
 static void
 misc_select(void)
 {
@@ -280,7 +280,7 @@ misc_select(void)
 	rig_auth(&r, 0, integ_zero);
 	CHECK_INT(NTAG424_OK, ntag424_select_df(r.dev, mf, sizeof(mf)));
 	CHECK_INT(NTAG424_ERR_STATE, ntag424_auth_key_no(r.dev));
-	/* at MF level application commands are refused (D-2) */
+	/* at MF level application commands are refused (E-1) */
 	CHECK_INT(0x919D, integ_auth_first(r.dev, 0, integ_zero));
 	CHECK_INT(NTAG424_OK, ntag424_select_application(r.dev));
 	rig_auth(&r, 0, integ_zero);

@@ -48,7 +48,7 @@ has "$RIG_DIR/info.min" "\"uid\":\"$UID_HEX\""
 has "$RIG_DIR/info.min" '"key_versions":[0,0,0,0,0]'
 has "$RIG_DIR/info.min" '"verdict":"not genuine"'
 has "$RIG_DIR/info.min" '"cipher_suite":"AES"'
-# reference 3.2: factory file settings
+# NT4H2421Gx Tables 5, 8, 13: factory file settings
 has "$RIG_DIR/info.min" '{"file_no":1,"size":32,"comm_mode":"Plain","access":{"read":14,"write":0,"read_write":0,"change":0}}'
 has "$RIG_DIR/info.min" '{"file_no":2,"size":256,"comm_mode":"Plain","access":{"read":14,"write":14,"read_write":14,"change":0}}'
 has "$RIG_DIR/info.min" '{"file_no":3,"size":128,"comm_mode":"Full","access":{"read":2,"write":3,"read_write":3,"change":0}}'

@@ -107,7 +107,8 @@ def main():
     # WriteData of the 128-byte SM-3 image with the ACR122U chunk (Lc <= 52).
     emit("write_full_52", write_chunks("full", 31))
     emit("write_mac_52", write_chunks("mac", 37))
-    # ReadData of all 256 bytes of file 02 in Full: 239 + 17 (D-21).
+    # ReadData of all 256 bytes of file 02 in Full: 239 + 17
+    # (docs/emulator.md E-16).
     s = Session(*AUTH1, 0)
     file2 = bytes((i * 7) & 0xFF for i in range(256))
     steps = []
@@ -136,7 +137,7 @@ def main():
     s = Session(*AUTH1, 0)
     emit("keyver_mac", [(s.command(0x64, b"\x01", b"", "mac"),
                          s.response(H("01"), "mac"))])
-    # GetVersion in MAC mode (D-16): MAC on part 1, over all parts at the end.
+    # GetVersion in MAC mode (E-11): MAC on part 1, over all parts at the end.
     s = Session(*AUTH1, 0)
     p1, p2, p3 = H("04040230001105"), H("04040201021105"), H("04968CAA5C5E80CD65935D40211800")
     c1 = s.command(0x60, b"", b"", "mac")

@@ -608,7 +608,7 @@ write_chunk_failure(void)
 	SCRIPT_END(&dev);
 }
 
-/* Secured reads in <= 239 (Full) / 240 (MAC) byte pieces (D-21). */
+/* Secured reads in <= 239 / 240 byte pieces (docs/emulator.md E-16). */
 static void
 read_pieces(void)
 {

@@ -118,7 +118,7 @@ round_trip(void)
 	CHECK_INT(NTAG424_ERR_RX, nt_settings_decode(resp, n + 5, &back));
 }
 
-/* Factory settings of all three files validate (reference 3.2). */
+/* Factory settings of all three files validate (NT4H2421Gx Tables 5, 8, 13). */
 static void
 factory_settings_valid(void)
 {
@@ -198,7 +198,7 @@ rule_access_nibbles(void)
 	}
 }
 
-/* Seeds errata 4: a free Change right is never sent. */
+/* A free Change right is never sent (docs/provisioning.md). */
 static void
 rule_change_free(void)
 {
@@ -298,7 +298,7 @@ rule_enc_conditions(void)
 	fs.sdm.read_ctr = false;
 	fs.sdm.ctr_ret = NTAG424_AR_NEVER;
 	expect_bad(&fs, 2, "sdm.enc_file_data");
-	/* D-28: a counter enabled but not mirrored does not count. */
+	/* docs/emulator.md E-22: a counter on but not mirrored: no count. */
 	plain_mirror(&fs);
 	fs.sdm.enc_file_data = true;
 	fs.sdm.read_ctr_offset = NTAG424_SDM_NO_MIRROR;

@@ -1,7 +1,7 @@
 /*
- * The published vectors of /work/shared/vectors/ntag424-vectors.md (all but
- * SUN-*), replayed through the command layer against a scripted tag that
- * checks every C-APDU byte for byte.
+ * The published vectors of docs/test-vectors.md (all but SUN-*), replayed
+ * through the command layer against a scripted tag that checks every
+ * C-APDU byte for byte.
  */
 #include <string.h>
 
@@ -128,7 +128,7 @@ auth2_sm5_auth3_sm6_sm7(void)
 	test_hex("0102030405060708090A", data, sizeof(data));
 	CHECK_INT(NTAG424_OK, ntag424_data_write(dev, 3, NTAG424_COMM_FULL, 0,
 	    data, 10));
-	/* D-24: selecting keeps the session and does not count. */
+	/* docs/emulator.md E-18: selecting keeps the session, no count. */
 	CHECK_INT(NTAG424_OK, ntag424_select_application(dev));
 	CHECK_INT(1, dev->sess.cmd_ctr);
 	inject_rnda(dev, "60BE759EDA560250AC57CDDC11743CF6");

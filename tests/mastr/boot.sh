@@ -1,7 +1,7 @@
 #!/bin/sh
 # mastr-bootstrap against mastr-token on a pty, over a real swtpm: BOOT_OK,
-# then every fault of protocol.md section 5, each a closed gate with its
-# message. Usage: boot.sh BIN_DIR
+# then every fault of docs/mastr-protocol.md section 6, each a closed gate
+# with its message. Usage: boot.sh BIN_DIR
 . "$(dirname "$0")/lib.sh"
 
 start_swtpm "$T/tpm"
@@ -42,12 +42,12 @@ check session_key_file_0600 test "$(stat -c %a "$T/session.key")" = 600
 check session_key_16_bytes test "$(stat -c %s "$T/session.key")" = 16
 check token_log_runtime contains "$T/tok/log" "rx H2T_BOOT_OK_ACK len=0 state=0x32"
 # A second boot while the token is still in that session (host reboot
-# without a token power cycle, protocol.md 3.6-7): closed.
+# without a token power cycle, docs/mastr.md defect 6): closed.
 boot stale_session 1 "power-cycle it"
 stop_token
 check token_final_runtime contains "$T/tok/log" "final state=0x40"
 
-# Two sessions use two different ephemeral keys (defect 3.6-1 fixed).
+# Two sessions use two different ephemeral keys (docs/mastr.md defect 1 fixed).
 start_token "$T/tok" $FAST
 boot boot_ok_again 0 "BOOT_OK"
 stop_token

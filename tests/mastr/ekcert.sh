@@ -2,7 +2,7 @@
 # A swtpm manufactured with EK certificates (swtpm_setup --create-ek-cert,
 # with a private local CA): NV 0x01C00002 holds the RSA EK certificate, so
 # the default index is refused with a message naming --nv-index 0x01800002,
-# and that index works end to end. protocol.md 3.6-3 and P3.
+# and that index works end to end. docs/mastr.md defect 3.
 # Usage: ekcert.sh BIN_DIR
 . "$(dirname "$0")/lib.sh"
 

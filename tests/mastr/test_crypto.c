@@ -9,7 +9,7 @@
 #include "mastr/err.h"
 #include "test.h"
 
-/* protocol.md 3.4: IKM 01..20, salt "MASTR-Session-Key-v1", info "", L 16. */
+/* docs/mastr-protocol.md 4: IKM 01..20, salt "MASTR-Session-Key-v1", L 16. */
 static void
 hkdf_known_answer(void)
 {

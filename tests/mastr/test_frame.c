@@ -1,4 +1,4 @@
-/* MASTR framing: the examples of protocol.md 3.2 and every error path. */
+/* MASTR framing: the examples of docs/mastr-protocol.md 2, every error path. */
 #include <string.h>
 
 #include "mastr/err.h"
@@ -22,14 +22,14 @@ wire_case(uint8_t type, const char *payload_hex, const char *wire_hex)
 	CHECK_BYTES(exp, wire, elen);
 }
 
-/* protocol.md 3.2: H2T_HEARTBEAT is 7f 40 00 00 40 7e. */
+/* docs/mastr-protocol.md 2: H2T_HEARTBEAT is 7f 40 00 00 40 7e. */
 static void
 heartbeat_example(void)
 {
 	wire_case(MASTR_H2T_HEARTBEAT, "", "7f400000407e");
 }
 
-/* protocol.md 3.2: INTEGRITY_CHALLENGE with nonce 7e 7d 01 02. */
+/* docs/mastr-protocol.md 2: INTEGRITY_CHALLENGE with nonce 7e 7d 01 02. */
 static void
 challenge_example(void)
 {
@@ -37,7 +37,7 @@ challenge_example(void)
 	    "7f3000047d5e7d5d0102327e");
 }
 
-/* protocol.md 3.2: the inner frame of "pong". */
+/* docs/mastr-protocol.md 2: the inner frame of "pong". */
 static void
 pong_inner_example(void)
 {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # ntag424 sun verify end to end: AN12196 vectors SUN-2, SUN-3, SUN-4
-# (ntag424-vectors.md section 4), exit statuses, @FILE keys, JSON, LRP.
+# (docs/test-vectors.md), exit statuses, @FILE keys, JSON, LRP.
 set -u
 bin=$1
 dir=$(mktemp -d)

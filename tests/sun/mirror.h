@@ -1,8 +1,8 @@
 /*
  * Test-only SDM mirror: the URL a tag would send for a compiled template,
- * written from the vectors' formulas (ntag424-vectors.md conventions,
- * NT4H2421Gx 9.3) on the common primitives only, so that it checks the
- * library's verifier instead of agreeing with it by construction.
+ * written from the published formulas (NT4H2421Gx 9.3, AN12196 4.3-4.4)
+ * on the common primitives only, so that it checks the library's verifier
+ * instead of agreeing with it by construction.
  */
 #ifndef TEST_MIRROR_H
 #define TEST_MIRROR_H

@@ -69,13 +69,13 @@ check_payload(const ntag424_template_t *t, const char *hex)
 }
 
 /*
- * Seed 004 (ADR-0017), "NDEF File Configuration" and "SDM File Settings":
+ * The original self-checkout layout (docs/key-layout.md), byte for byte:
  * 88 bytes, PICC at 0x22, MAC input from 0x22, MAC at 0x48; FileOption 40,
  * AccessRights E0 E0, SDMOptions C1, SDMAccessRights FE 13. The MAC input
  * starting at the PICC data puts {macin} right before {picc}.
  */
 static void
-seed004_exact_bytes(void)
+self_checkout_exact_bytes(void)
 {
 	static const char *ndef_hex =
 	    "0056D1015255047765726B737461747477616564692E63682F7461673F7069"
@@ -383,7 +383,7 @@ recompile_clears(void)
 int
 main(void)
 {
-	RUN(seed004_exact_bytes);
+	RUN(self_checkout_exact_bytes);
 	RUN(an12196_layout);
 	RUN(sun4_layout);
 	RUN(plain_mirror_layout);

@@ -24,7 +24,7 @@ start_server --db "$DB" --kek-file "$KEK" --cohort an12196 \
 
 expect healthz 200 ok /healthz
 
-# ntag424-vectors.md section 4: AN12196 SUN-2 and SUN-3.
+# AN12196 4.4.2-4.4.3, Tables 3-5: vectors SUN-2 and SUN-3.
 SUN2='/424?e=EF963FF7828658A599F3041510671E88&c=94EED9EE65337086'
 expect sun2_valid 200 '"verdict":"valid","uid":"04DE5F1EACC040","counter":61,"generation":1' "$SUN2"
 expect sun2_replay 409 '"verdict":"replay"' "$SUN2"
@@ -42,7 +42,7 @@ expect coin_tap3_late 409 '"verdict":"replay"' "$(coin 3)"
 U5=$(coin 5 | sed 's|/c?picc=\([0-9A-F]*\)&cmac=\([0-9A-F]*\)|/c?cmac=\2\&picc=\1|' | tr 'A-F' 'a-f')
 expect coin_lower_swapped 200 '"counter":5,' "$U5"
 
-# Self-checkout (seed 004: cohort meta-read key, diversified MAC key).
+# Self-checkout (cohort meta-read key, diversified MAC key).
 expect sc_tap1 200 "\"uid\":\"$SC\",\"counter\":1," "$(sc 1)"
 expect sc_tap1_replay 409 '"verdict":"replay"' "$(sc 1)"
 BADMAC=$(sc 2 | sed 's/.$/0/; t; s/$//')

@@ -4,13 +4,13 @@
  *
  *   vd_fixture an12196 DB KEK
  *       the AN12196 SUN-2/SUN-3 tags (zero keys, random key source) and
- *       cohort key "an12196" = zero (ntag424-vectors.md section 4)
+ *       cohort key "an12196" = zero (docs/test-vectors.md)
  *   vd_fixture provision DB KEK PRESET STATE [UIDHEX]
  *       provision an emulated factory tag through libntag424 (EV2 session
  *       with key 0, NDEF, ChangeFileSettings, ChangeKey 1, 3, then 0) and
  *       record it in the keystore as provisioning does; the tag is saved to
  *       STATE. PRESET: game-coin (random keys 0, 1, 3) or self-checkout
- *       (seed 004: key 1 the cohort key "self-checkout", 0/2/3/4
+ *       (key 1 the cohort key "self-checkout", 0/2/3/4
  *       diversified with AN10922 from the master key)
  *   vd_fixture tap STATE N
  *       read the NDEF file N times as a phone does (power cycle, select,
@@ -47,10 +47,10 @@
 #include "provision/ksprov.h"
 
 #define GAME_COIN	"https://coins.example/c?picc={picc}&cmac={mac}"
-/* Seed 004: PICC at 0x22, MAC input from 0x22, MAC at 0x48. */
+/* PICC at 0x22, MAC input from 0x22, MAC at 0x48 (docs/key-layout.md). */
 #define SELF_CHECKOUT	"https://werkstattwaedi.ch/tag?picc={macin}{picc}" \
 			"&cmac={mac}"
-/* ntag424-vectors.md section 4 (AN12196 SUN-2, SUN-3). */
+/* AN12196 4.4.2-4.4.3, Tables 3-5 (SUN-2, SUN-3). */
 #define T_SUN2	"https://ntag.nxp.com/424?e={picc}&c={mac}"
 #define T_SUN3	"https://my424dna.com/?picc_data={picc}&enc={macin}" \
 		"{enc:xxxxxxxxxxxxxxxx}&cmac={mac}"
@@ -171,7 +171,7 @@ preset_keys(ntag424_ks_t *ks, const char *preset, const uint8_t uid[7],
 	}
 	wipe(master, sizeof(master));
 	*source = NTAG424_KS_SRC_DIVERSIFIED;
-	/* Seed 004: AccessRights E0 E0, SDMAccessRights FE 13. */
+	/* The original self-checkout layout: AccessRights E0 E0, SDM FE 13. */
 	opts->access.read = NTAG424_AR_FREE;
 	opts->access.write = 0;
 	opts->access.read_write = NTAG424_AR_FREE;

@@ -48,7 +48,7 @@ gate_stage(enum mastr_stage s)
 	}
 }
 
-/* Errors a token in an older session produces (protocol.md 3.6-7). */
+/* Errors a token in an older session produces (docs/mastr.md defect 6). */
 static int
 stale(int r)
 {

@@ -49,6 +49,6 @@ opt_tcti(const char *arg)
 void
 opt_quiet_tss(void)
 {
-	/* Probing a missing handle makes ESYS print errors (protocol.md P6). */
+	/* Probing a missing handle makes ESYS log (docs/mastr-protocol.md 7). */
 	setenv("TSS2_LOG", "all+none", 0);
 }

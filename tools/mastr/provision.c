@@ -1,5 +1,5 @@
 /*
- * mastr-provision: pair this host with a MASTR token (seed 001).
+ * mastr-provision: pair this host with a MASTR token (docs/mastr.md).
  * main() parses options and dispatches to one function per action.
  */
 #include <getopt.h>

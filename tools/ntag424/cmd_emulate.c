@@ -186,7 +186,7 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 }
 
 /*
- * The failed-authentication model (reference 9, D-27): the delay threshold
+ * The failed-authentication model (docs/emulator.md E-21): the delay threshold
  * lives in this process, the counters in the state file, saved at once.
  */
 static int
