@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # provisio: the two commands that set up everything on a fresh Debian machine.
 #   make demo    install what is missing, build, run the main job end to end
 #   make check   install what is missing, build, run every test (normal build,

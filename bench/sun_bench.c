@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SUN verifications per second, in process, one thread: the AN12196 SUN-2
  * URL (vector SUN-2) parsed and verified, an LRP tag's URL (sdm-backend's

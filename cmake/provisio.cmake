@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # provisio_public_objects(TARGET LIB): TARGET's objects go into libLIB.
 # They are position independent and hidden; only the functions LIB's
 # public headers declare get default visibility. Every object is compiled

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Provision one tag with the engine and a keystore, using only the
  * installed libntag424:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Verify one tapped SUN URL with given keys, using only the installed
  * libntag424:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Read a tag's facts through PC/SC, using only the installed libntag424:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer: adopt's template rebuilt from a tag's NDEF file and SDM
  * settings (a trust boundary: both come from a tag another tool, or an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness for the emulator's C-APDU handler (a trust boundary:
  * the bytes come from whatever reader talks to the tag).

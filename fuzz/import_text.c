@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer: the parsers of other tools' key files (a trust boundary: the
  * file comes from another program, or from whoever handed it over). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness on the keystore backup import (backup.c). The first
  * byte picks the mode: raw (the rest is the whole backup file: header,

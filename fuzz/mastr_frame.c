@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness for the MASTR frame parser: arbitrary serial bytes go
  * through the streaming receiver, and every completed body is parsed as a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness on the MASTR host's side of a session (host.c,
  * docs/mastr-protocol.md 5): mastr_host_boot() runs against a fuzzed token. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness on the software MASTR token's state machine
  * (token.c, docs/mastr-protocol.md 5). The harness is the host: each input byte

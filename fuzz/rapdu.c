@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness: arbitrary R-APDUs into the command layer. The input
  * is a sequence of answers, each a 2-byte big-endian length and that many

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # R-APDUs from an untrusted tag through the whole command layer.
 provisio_fuzzer(rapdu
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/rapdu.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer: SUN URL parsing and verification (a trust boundary: the URL
  * comes from anyone with a phone). The first byte picks one of a few

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness on ntag424-verifyd's configuration parser: the input
  * is a configuration file for vd_config_load (lines, comments, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The verifyd fuzzers' keystore (vd_keystore.h). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The verifyd fuzzers' keystore: one SQLite file holding the AN12196 SUN-2
  * tag (UID 04DE5F1EACC040, all keys zero, AN12196 4.4.2.2 Table 3)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness on ntag424-verifyd's HTTP layer: each input is a
  * whole byte stream (request lines, headers, bodies, pipelined requests,

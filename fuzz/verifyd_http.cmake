@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Whole HTTP requests through ntag424-verifyd's libmicrohttpd daemon.
 provisio_fuzzer(verifyd_http
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/verifyd_http.c

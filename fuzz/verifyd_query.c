@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness on ntag424-verifyd's request path: the /api/verify
  * url= extraction and percent-decoding, then the verification pipeline

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libntag424: NTAG 424 DNA host library. Include this header only. */
 #ifndef NTAG424_H
 #define NTAG424_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Start a private PostgreSQL for tests, run a command against it, stop it.
 #
 #   scripts/pg-rig.sh [COMMAND [ARGS...]]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Minimal test harness: every check that fails prints where and what
  * (expected vs actual) and makes the program exit 1. No hidden returns.

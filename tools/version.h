@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * --version, the same on every program: "PROGRAM VERSION" on stdout, the
  * project version CMake passes in as PROVISIO_VERSION.

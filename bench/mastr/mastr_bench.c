@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mastr_bench: the host's own time per provisioning step and per
  * attestation, against a TPM (swtpm in bench/mastr/run.sh) and a token

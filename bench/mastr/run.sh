@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Host time per provisioning step and per attestation against a private
 # swtpm and the software token with all its delays set to 0.
 # Usage: bench/mastr/run.sh BUILD_DIR [ROUNDS]

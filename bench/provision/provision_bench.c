@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * provision_bench: C-APDUs and bytes exchanged by provision, check, tap
  * and reset for each preset (in-process emulated tag, SQLite keystore in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # C-APDUs and bytes of provision, check and reset per preset (bench/run).
 # Usage: bench/provision/run.sh BUILD_DIR
 set -eu

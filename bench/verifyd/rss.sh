@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ntag424-verifyd's memory under random URLs: the RSS curve over time.
 #   bench/verifyd/rss.sh BUILD_DIR [SECONDS [VERIFYD]]
 # 1000 provisioned tags (vd_gen) and a pool of VD_RSS_URLS (1,000,000) URLs

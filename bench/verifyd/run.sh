@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ntag424-verifyd benchmark: prints ONE table (figures, not asserted).
 #   bench/verifyd/run.sh BUILD_DIR
 # In process: sun_bench (verifications/s next to raw AES-128-ECB). Over

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ntag424-verifyd at scale: prints one line per tag count, nothing else on
 # stdout (progress goes to stderr), figures not asserted:
 #   tags=N start_s=S rss_mb=M verify_per_s=V

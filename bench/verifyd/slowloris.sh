@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ntag424-verifyd under slowloris: prints the latency of ordinary clients
 # (wrk -t2 -c16 keep-alive from 127.0.0.1, every request a first tap on
 # SQLite) without and then with 2,000 connections from 127.0.0.2 that

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- wrk script: every request a different tapped URL. Thread k of n reads
 -- its own slice $VD_URLS.k (one request path per line, split by run.sh)
 -- and sends it in order, so each tag's taps go out in counter order and

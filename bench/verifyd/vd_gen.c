@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Scale generator for ntag424-verifyd: provisioned tags through the
  * keystore API, and the URLs those tags would produce, without PC/SC or an

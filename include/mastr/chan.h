@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A MASTR serial channel: one file descriptor (a tty, a pty master or a
  * socket), the framing of frame.h and, once a session key is set, AES-GCM.

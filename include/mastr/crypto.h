@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * MASTR cryptography with the original's byte conventions
  * (docs/mastr-protocol.md section 4), on OpenSSL 3.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * MASTR error scheme, in the shape of ntag424/err.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * MASTR serial framing (docs/mastr-protocol.md section 2), wire-compatible
  * with the original token.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Handing the session key from mastr-bootstrap (initramfs) to
  * mastr-heartbeat (runtime): the kernel session keyring, as the original

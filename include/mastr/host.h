@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The host side of a MASTR session (docs/mastr-protocol.md 5): ECDH handshake,
  * channel verification, integrity attestation, heartbeats and the

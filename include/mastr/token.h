@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The software MASTR token: a stand-in for the Pico W + ATECC608A that
  * speaks the original's serial protocol and provisioning HTTP API

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The host's TPM 2.0 (tpm2-tss ESYS): the host signing key at a persistent
  * handle and the token's public key in an NV index.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * EV2 AES and LRP authentication (NT4H2421Gx 9.1.5, 9.1.6, 9.2). A successful
  * authentication installs the secure-messaging session in dev; every later

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Boltcard: the deterministic keys of a Bolt card (the public Boltcard
  * specification, boltcard/boltcard docs/DETERMINISTIC.md), so that an

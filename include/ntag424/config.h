@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SetConfiguration (NT4H2421Gx 10.5.1, Table 50). Needs a session with key 0
  * (NTAG424_ERR_STATE, nothing sent, without one); always CommMode.Full.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * File data: ReadData / WriteData (NT4H2421Gx 10.8) in Plain, MAC or Full,
  * and the plain ISOReadBinary / ISOUpdateBinary (10.9.2, 10.9.3). An ISO

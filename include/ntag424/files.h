@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * File settings of the three StandardData files (NT4H2421Gx 10.7.1, 10.7.2).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* AN10922 AES-128 key diversification (section 2.2). */
 #ifndef NTAG424_KDF_H
 #define NTAG424_KDF_H

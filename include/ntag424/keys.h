@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Application keys (NT4H2421Gx 8.2.4, 10.6): ChangeKey and GetKeyVersion.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The keystore: tags, their keys, the provisioning journal, master and
  * cohort keys, and the verifier's read counters, in SQLite (a file) or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The provisioning engine's store over a keystore: the engine
  * (ntag424/provision.h) keeps each tag's keys, its journal and its key

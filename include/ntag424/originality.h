@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Originality signature (NT4H2421Gx 8.7, 10.10; AN12196 8): ECDSA on
  * secp224r1 over the 7-byte UID, no hash. Checked against both public NXP

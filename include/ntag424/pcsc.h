@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PC/SC transport (libpcsclite -> pcscd -> reader driver). Every SCARD_*
  * result is mapped to an NTAG424_ERR_* code: NO_SERVICE (pcscd not

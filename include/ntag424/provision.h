@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The provisioning engine: makes a factory tag ours (keys, NDEF template,
  * SDM), checks it like a phone, and takes it back to factory, journaled so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ISOSelectFile (NT4H2421Gx 10.9.1). Always plain; an active session is
  * kept and its CmdCtr does not move (AN12196 6.11-6.14), except that an

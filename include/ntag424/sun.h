@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SUN verification (Secure Dynamic Messaging, NT4H2421Gx 9.3; AN12196 4):
  * pure functions from a tapped URL, its compiled template and the keys to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * URL templates: one string that says what the tag's NDEF file holds and
  * where the tag mirrors its SUN data (NT4H2421Gx 9.3, 10.7.1).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * GetTTStatus of the NTAG 424 DNA TagTamper part (NT4H2421Tx). The frame is
  * not in NT4H2421Gx or AN12196; this follows the layout the reference

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* GetCardUID (NT4H2421Gx 10.5.3): the real UID, also with Random ID on. */
 #ifndef NTAG424_UID_H
 #define NTAG424_UID_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* GetVersion (NT4H2421Gx 10.5.2, Tables 55-58). */
 #ifndef NTAG424_VERSION_H
 #define NTAG424_VERSION_H

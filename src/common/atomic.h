@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Replacing a file whole: write a temporary beside it, fsync, rename over
  * the target, fsync the directory. A reader sees the old file or the new

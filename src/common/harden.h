@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Keeping keys inside the process: no core dumps, no ptrace by the same
  * user, no KEK left readable in /proc/PID/environ, key memory marked

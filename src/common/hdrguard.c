@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The request-header deadline (hdrguard.h). Hot path: one atomic store per
  * request (done, rearm); the list lock is taken per connection only. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A deadline for a whole HTTP request header. libmicrohttpd's connection
  * timeout counts idle time only, so a client that sends one header byte

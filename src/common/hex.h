@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Hex encoding and strict decoding (either case, no separators). */
 #ifndef PROVISIO_HEX_H
 #define PROVISIO_HEX_H

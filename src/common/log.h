@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Logging to stderr with a global level. Never pass key material here. */
 #ifndef PROVISIO_LOG_H
 #define PROVISIO_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * AN12304 Leakage Resilient Primitive. Every step of an evaluation keys AES
  * with the previous output, so one cipher context is re-keyed per step

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Leakage Resilient Primitive of NXP AN12304 on OpenSSL's AES-128, with
  * m = 4 (16 plaintexts, one per nibble) as NTAG 424 DNA uses it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cryptographic primitives on OpenSSL 3 and zlib, shared by the library and
  * the emulator. Only primitives live here: the NXP session rules (SV

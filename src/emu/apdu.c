@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * emu_process: one C-APDU in, one R-APDU out. Framing of wrapped native
  * commands (NT4H2421Gx 8.3, 8.4, Table 16), dispatch, the session rules

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * AuthenticateEV2First / AuthenticateEV2NonFirst, tag side (NT4H2421Gx
  * 9.1.5, 9.1.6, 10.4.1, 10.4.2), AuthenticateLRPFirst / NonFirst on a tag

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SetConfiguration, GetVersion and GetCardUID (NT4H2421Gx 10.5.1-10.5.3,
  * Tables 49-62; AN12196 6.5, 7.1-7.3).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ReadData and WriteData (NT4H2421Gx 10.8.1, 10.8.2, Tables 78-83) and the
  * access decision they share with the ISO commands (DS 8.2.3.3-8.2.3.5,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Life cycle of an emulated tag: factory state, power, tearing, test hooks. */
 #include <stdlib.h>
 #include <string.h>

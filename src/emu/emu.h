@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The software NTAG 424 DNA (NT4H2421Gx), the project's test oracle.
  *

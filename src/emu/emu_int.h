@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Internals of the emulator shared by its .c files (never installed). */
 #ifndef PROVISIO_EMU_INT_H
 #define PROVISIO_EMU_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ntag424_io_ops_t over emu_process (see emu_io.h). */
 #include "emu/emu_io.h"
 #include "ntag424/err.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The emulator as an in-process libntag424 transport (unit tests, demos).
  */

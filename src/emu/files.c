@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * GetFileSettings, ChangeFileSettings and GetFileCounters (NT4H2421Gx
  * 10.7.1-10.7.3, Tables 69-77; SDM layout rules 9.3.3-9.3.7).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The ISO/IEC 7816-4 commands (NT4H2421Gx 10.9, Tables 84-92; reference
  * 6.15-6.17): ISOSelectFile, ISOReadBinary, ISOUpdateBinary. Always plain;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ChangeKey and GetKeyVersion (NT4H2421Gx 10.6.1, 10.6.2, Tables 63-68;
  * AN12196 6.16). Only a session with key 0 changes keys; keys 1-4 travel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Secure Dynamic Messaging on unauthenticated reads (NT4H2421Gx 9.3;
  * AN12196 4.3-4.4): the dynamic file is the static file with the UID,

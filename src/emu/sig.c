@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Read_Sig (NT4H2421Gx 10.10, 10.10.1; AN12196 8.2): an ECDSA secp224r1
  * signature over the 7-byte UID used directly as the digest. The emulated

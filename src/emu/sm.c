@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * EV2 secure messaging, tag side (NT4H2421Gx 9.1.2-9.1.10; AN12196 5):
  * command MAC check with CmdCtr n, decryption under IVc, CmdCtr n+1 before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Bridge to pcscd's virtual reader driver (vsmartcard vpcd). The emulator
  * connects to the driver's TCP port; every message is a 2-byte big-endian

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Encrypted backups. File layout (all integers big-endian):
  *   header  "PROVKSB1" | kind(1) | iterations(4) | salt(16) | nonce(12)

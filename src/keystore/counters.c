@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The verifier's counters: per (UID, generation) the last accepted
  * SDMReadCtr, each row with its MAC (rowauth.c). An advance reads the row,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The database backend vtable: SQLite and PostgreSQL run the same SQL text.
  *

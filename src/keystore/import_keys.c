@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Keys from other tools' files (import_text.h), stored in one transaction
  * so that a bad record leaves nothing of its file behind; and forgetting a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Parsers for other tools' key files (import_text.h): CSV with a header
  * (ours, and the Python provisioner's tag_keys.csv), the Boltcard app's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Key files written by other tools, imported into the keystore: parsing
  * (import_text.c, no database) and storing (import_keys.c, one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The journal: every step of every run, append-only (the API has no update
  * or delete). Numbered per tag; one engine writes a tag at a time, so a

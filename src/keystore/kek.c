@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The key-encryption key: from --kek-file (mode 0600, created on first
  * use), PROVISIO_KEK (64 hex), or the default file; checked against the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Tag keys: the CURRENT key (believed on the tag) and the PENDING key
  * (intended, then maybe applied) for each key number, sealed under the KEK

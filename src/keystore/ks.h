@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Inside the keystore: the handle and the helpers every noun shares. */
 #ifndef PROVISIO_KS_H
 #define PROVISIO_KS_H

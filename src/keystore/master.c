@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Master keys and the one AN10922 diversification from them, and cohort
  * keys (static keys shared by a cohort of tags, e.g. the self-checkout

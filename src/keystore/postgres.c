@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The PostgreSQL backend (libpq): text parameters and text results, every
  * statement through PQexecParams, so the SQL text is the same as SQLite's.

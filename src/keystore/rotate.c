@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * KEK rotation: every sealed value is opened with the old KEK and sealed
  * with the new one, and the check value replaced, in one transaction that

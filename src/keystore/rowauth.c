@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Row authentication. Sealing keeps the keys secret, but what a `valid`
  * answer rests on is in plain rows: a tag's status, generation and

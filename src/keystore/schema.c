@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The schema, versioned: each migration brings it one version up, in one
  * transaction that also records the version. Only BIGINT and TEXT, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Sealing: AES-256-GCM under the KEK, a fresh random 12-byte nonce per
  * seal, associated data binding the value to its place (keystore.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The SQLite backend: one file, WAL, synchronous=FULL, foreign keys.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The keystore handle: open a file or a PostgreSQL URI, errors, helpers. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Tags: status, plan (template, key source), generation, timestamps, and
  * whether the tag is revoked.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A framed, optionally encrypted MASTR channel over a file descriptor. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HKDF, AES-GCM, SHA-256 and point checks with MASTR's conventions. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * P-256 keys, raw r || s signatures, ECDH and the signed ECDH share
  * (docs/mastr-protocol.md section 4). Coordinates and r, s are always

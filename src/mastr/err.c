@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one table of libmastr return codes. */
 #include <stddef.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Framing, stuffing and the streaming receiver (docs/mastr-protocol.md 2). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Session key hand-off: kernel session keyring or a 0600 file. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host session steps (docs/mastr-protocol.md section 5, host side). The
  * ephemeral ECDH key is a fresh OpenSSL key every session (the original's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The software token's serial side: the firmware's state machine
  * (docs/mastr-protocol.md section 5, as the original's src/protocol.c and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The software token's provisioning HTTP API (docs/mastr-protocol.md
  * section 1): the original's routes, status codes and JSON bodies, on loopback

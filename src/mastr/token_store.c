@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The software token's "ATECC608A": slot 0 and slot 8 in a directory. */
 #include <errno.h>
 #include <stdarg.h>

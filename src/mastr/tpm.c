@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TPM context, the host signing key and signing (tpm2-tss ESYS).
  *

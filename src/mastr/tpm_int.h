@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared between tpm.c and nv.c; not part of the public API. */
 #ifndef MASTR_TPM_INT_H
 #define MASTR_TPM_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * APDU framing: raw exchange with counters and trace, ISO wrapping of native
  * commands (NT4H2421Gx 8.4: 90 Cmd 00 00 [Lc data] 00), 91AF continuation of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * AuthenticateEV2First / NonFirst (NT4H2421Gx 9.1.5, 9.1.6, 10.4.1, 10.4.2;
  * cryptograms AES-128-CBC with a zero IV, no padding) and AuthenticateLRP-

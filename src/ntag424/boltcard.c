@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boltcard deterministic keys (include/ntag424/boltcard.h). */
 #include <stddef.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SetConfiguration (NT4H2421Gx 10.5.1; AN12196 7.2, Table 28). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * EV2 AES cipher suite (NT4H2421Gx 9.1): session vectors, IVs, ISO/IEC
  * 9797-1 method 2 padding and the truncated MAC, on top of common/prim.h.

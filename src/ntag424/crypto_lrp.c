@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * LRP cipher suite (NT4H2421Gx 9.2; NXP AN12304): session keys, LRICB
  * encryption under the 32-bit EncCtr and the truncated CMAC_LRP, on top of

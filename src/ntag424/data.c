@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ReadData / WriteData (NT4H2421Gx 10.8.1, 10.8.2) and ISOReadBinary /
  * ISOUpdateBinary (10.9.2, 10.9.3), with the splitting of long transfers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The device object: a transport, its limits, counters and the session. */
 #include <stdlib.h>
 

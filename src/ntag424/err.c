@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one table of return codes: library errors and the tag's status words. */
 #include <stddef.h>
 

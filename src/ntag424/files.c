@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * File settings: the codec shared by GetFileSettings and ChangeFileSettings,
  * their validation, and GetFileCounters (NT4H2421Gx 10.7.1-10.7.3).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libntag424 internals: the device struct, the secure-messaging session and
  * the helpers the command files share. Never installed, never included by a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * AN10922 2.2.1: the diversified key is CMAC(K, 01 || M). The note's
  * explicit construction (pad to 32 bytes, K2 if padded, K1 if not) is

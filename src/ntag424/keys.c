@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ChangeKey and GetKeyVersion (NT4H2421Gx 10.6.1, 10.6.2; AN12196 6.16). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* NDEF file content for one URI record. */
 #include <string.h>
 

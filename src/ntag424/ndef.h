@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* NDEF URI records (NFC Forum URI RTD 1.0, T4T NLEN). Not a public header. */
 #ifndef NTAG424_NDEF_H
 #define NTAG424_NDEF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Read_Sig and the originality signature check (NT4H2421Gx 10.10.1). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PC/SC backend of the io vtable (libpcsclite). */
 #include <errno.h>
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The provisioning engine object, its reports and the four runs
  * (provision, reset, check, diagnose). The state machine is in

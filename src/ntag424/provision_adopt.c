@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Adopt: take over a tag that another tool provisioned, whose keys the
  * keystore holds (imported), without changing it. One authentication with

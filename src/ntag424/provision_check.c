@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Verify like a phone (docs/provisioning.md step 5): read the NDEF plain
  * without a session, verify the SUN URL the tag mirrored, authenticate

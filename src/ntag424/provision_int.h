@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Provisioning engine internals, shared by the provision*.c files. */
 #ifndef NTAG424_PROVISION_INT_H
 #define NTAG424_PROVISION_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * LRP in the provisioning engine: the switch to LRP mode (SetConfiguration
  * option 05, NT4H2421Gx 10.5.1) as one journaled step, and the template

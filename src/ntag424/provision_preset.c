@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The presets of ntag424(1) (the game coin, the self-checkout tag and the
  * Boltcard) and

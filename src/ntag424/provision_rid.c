@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Random ID (NT4H2421Gx 10.5.1, SetConfiguration option 00): a tag that
  * answers every anticollision and GetVersion with a random UID, so that a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Steps 3 to 5 of a run: plan, journal the intent, change the tag in the
  * safe order (NDEF and SDM while the file is writable, keys 1..4, key 0

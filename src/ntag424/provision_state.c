@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Step 1 and 2 of a run: read the tag's state without authenticating,
  * look it up in the store, and work out which key is on the tag for every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ISOSelectFile (NT4H2421Gx 10.9.1): by DF name or by file ID. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Secure messaging (NT4H2421Gx 9.1.8-9.1.10): TI, CmdCtr and the
  * Plain / MAC / Full processing of one native command and its response.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SUN verification (NT4H2421Gx 9.3; AN12196 4.3-4.4): a tapped URL against
  * its compiled template, then PICCData, SDM session keys, SDMMAC, ENC data.

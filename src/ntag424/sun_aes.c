@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* AES-128 and AES-CMAC on reused EVP contexts (see sun_aes.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * AES-128 on reused OpenSSL contexts, for the SUN verifier's hot path: one
  * EVP_CIPHER_CTX per role, re-keyed in place (no allocation, no cipher

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * URL template compiler: template string -> NDEF file content + SDM file
  * settings (NT4H2421Gx 9.3, 10.7.1 Table 69).

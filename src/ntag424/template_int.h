@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Compiled URL templates, shared by template.c (the compiler) and sun.c (the
  * verifier). Not a public header.

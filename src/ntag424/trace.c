@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * APDU trace with secrets redacted: only ISO headers, plain command
  * headers (file and key numbers, offsets, lengths) and status words are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * GetTTStatus, TagTamper parts only (AN12196 7.5). The frame is not in
  * NT4H2421Gx or AN12196; it follows third-party code quoting the TagTamper

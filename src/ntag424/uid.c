@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* GetCardUID (NT4H2421Gx 10.5.3; AN12196 7.3, Table 29). */
 #include <string.h>
 

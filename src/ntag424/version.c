@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* GetVersion (NT4H2421Gx 10.5.2): three frames chained with 91AF. */
 #include <string.h>
 

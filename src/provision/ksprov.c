@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The provisioning engine's store, over the keystore (see ksprov.h). */
 #include <string.h>
 

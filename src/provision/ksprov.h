@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424_prov_store_t over the keystore: the engine's keys, journal and
  * key sources live in SQLite or PostgreSQL, sealed under the KEK.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Boltcard key source of ksprov (ksprov.h): keys derived from an issuer
  * key as the Boltcard specification says (include/ntag424/boltcard.h),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The keystore store of include/ntag424/ksstore.h, over ksprov. */
 #include <stdlib.h>
 

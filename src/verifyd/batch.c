@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Group commit of counter advances. Requests queue their advance and wait
  * (suspended, not blocking a thread); one committer thread takes all that

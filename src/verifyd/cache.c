@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Bounded caches of the tag directory (cache.h). Memory is fixed when the
  * cache is made; a lookup takes one of 64 mutexes for the time it takes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The tag directory's caches (tags.c): a fixed number of entries keyed by
  * UID, set-associative (8 ways), least recently used out, each set

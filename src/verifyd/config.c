@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Configuration: a file of "key = value" lines and the same keys as long
  * flags; flags given after --config override the file, repeatable keys

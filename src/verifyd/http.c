@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The HTTP side on libmicrohttpd: epoll, a thread pool, keep-alive. A
  * request whose MAC verified is suspended while its counter advance waits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The verdict as JSON: {"verdict": NAME, ...} with the fields it has. The
  * UID is the site's business for a valid tap; a replay's UID is shown only

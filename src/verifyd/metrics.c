@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Prometheus text format: requests by verdict, latency, store errors, the
  * group commit (commits and the advances they carried: their ratio is how

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The landing page for the phone that tapped: one verdict in large type,
  * the UID partly masked, the counter and the time. Plain HTML and inline

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Routes: the templates' own paths (/tag?picc=...&cmac=...), the API
  * (/api/verify?url=<the tapped URL, percent-encoded>), /healthz and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* routes.c: what a request line asks for. */
 #ifndef PROVISIO_VERIFYD_ROUTES_H
 #define PROVISIO_VERIFYD_ROUTES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The tag directory: what the verifier needs per UID (generation and
  * SDMFileRead key), the meta-read keys to try on PICCData, and the URL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Verdicts and their HTTP statuses (docs/verifyd.md). A genuine first tap
  * is 200; every refusal gets the 4xx that says why, and only failures of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The verification pipeline, up to the counter: route -> parse -> PICCData
  * (meta-read keys tried in order) -> the tag's keys -> MAC in constant time.

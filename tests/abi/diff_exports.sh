@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # For libntag424 and libmastr: the functions the installed headers declare,
 # the export list (src/lib/LIB.map) and the dynamic symbols the built shared
 # library defines (nm -D) must be the same set. Any difference fails and is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Adopt through libpcsclite -> pcscd -> vpcd -> ntag424 emulate and the real
 # ntag424-verifyd: tags provisioned by another tool (other_tool: keys at
 # version 00, as the Boltcard app leaves them), their keys put in the

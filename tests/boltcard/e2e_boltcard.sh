@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # A Boltcard's life through libpcsclite -> pcscd -> vpcd -> ntag424 emulate
 # and the real ntag424-verifyd on SQLite: issued with --preset boltcard
 # --keys boltcard (the card has the UID of the Boltcard specification's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # --random-uid through libpcsclite -> pcscd -> vpcd -> ntag424 emulate: the
 # dry run and the refusal without --yes say Random ID is permanent; a
 # provision with --yes turns it on last; after a power cycle the tag hides

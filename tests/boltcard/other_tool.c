@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Test helper: provision the factory tag on READER as another tool would
  * (the Boltcard NFC Programmer app, a script), not through provisio's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Test helper: record a tag as another tool would have left it, its keys
  * known to the user (a Boltcard wipe JSON, a CSV), in a keystore:

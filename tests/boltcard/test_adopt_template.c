@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * adopt's template rebuilt from a tag's NDEF file and SDM settings
  * (src/ntag424/provision_adopt.c): every template the compiler makes comes

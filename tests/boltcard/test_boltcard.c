@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Boltcard deterministic keys against the published test vectors of the
  * Boltcard specification (boltcard/boltcard docs/DETERMINISTIC.md,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Hex, cursor, secret arguments and the error table. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Whole-file replacement and the process hardening helpers. */
 #include <errno.h>
 #include <fcntl.h>

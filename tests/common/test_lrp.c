@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The AN12304 Leakage Resilient Primitive against NXP's published vectors.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Primitives against RFC 4493 and the AN12196 ChangeKey CRC. */
 #include <string.h>
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The Debian packages end to end: build them (scripts/build-deb), lintian
 # finds no error, install them with dpkg -i, run the installed ntag424
 # --version and the installed SUN example (built with the installed

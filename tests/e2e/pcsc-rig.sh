@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=sh
 # The PC/SC test rig, sourced by end-to-end tests:
 #

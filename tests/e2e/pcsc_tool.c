@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Small PC/SC client for the end-to-end rig (pcsc-rig.sh):
  *   pcsc_tool freeport             a free TCP port P with P+1 free too

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end through libpcsclite -> pcscd -> vpcd -> ntag424 emulate:
 # select + GetVersion, a write that survives taking the tag away, and a
 # tear that cuts the power before a write.

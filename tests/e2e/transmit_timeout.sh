@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # A card or driver that never answers: the emulator swallows a C-APDU (its
 # log says so), and ntag424 ends with a clear error after its transmit
 # timeout instead of waiting for ever. Once that tag is taken away, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Test helpers for the emulator: exchange APDUs given in hex, and a small
  * host side (EV2 authentication and secure messaging) written here from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Every command of the emulator, success and each status word it gives
  * (NT4H2421Gx 10, Tables 23-24; the E-n choices of docs/emulator.md).

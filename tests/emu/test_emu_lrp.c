@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The emulator in LRP mode against published bytes, on its own (no
  * libntag424 session code): AuthenticateLRPFirst, LRP secure messaging,

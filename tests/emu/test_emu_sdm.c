@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SDM mirroring against the AN12196 SUN vectors (SUN-2, SUN-3, SUN-4) and
  * the read-counter rules of NT4H2421Gx 9.3.1-9.3.2.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The state file: round trip, factory creation, corruption, atomic save. */
 #include <dirent.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Tearing: for each command that changes the persistent state, the power is
  * cut before or after it takes effect; the effect is all or nothing, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * AN12196 byte-level vectors replayed against the emulator, with AN12196's
  * RndB, TI, keys and padding injected (IDs: docs/test-vectors.md).

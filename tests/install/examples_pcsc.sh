@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The two PC/SC examples, built against a fresh install only, on the
 # software tag behind a private pcscd (tests/e2e/pcsc-rig.sh): tag_info
 # reads the tag's facts; provision_tag provisions the factory tag with a

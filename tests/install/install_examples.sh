@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Install into a temporary prefix and build examples/ against that prefix
 # only: with cc $(pkg-config --cflags --libs ntag424) and with CMake's
 # find_package(ntag424). Then run the SUN example on the AN12196 vector

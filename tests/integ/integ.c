@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared set-up of the integration tests (see integ.h). */
 #include <stdio.h>
 #include <stdlib.h>

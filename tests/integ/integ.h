@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Integration tests: libntag424 driving the in-process emulator through
  * ntag424_emu_attach. Neither side's session rules are used here; only the

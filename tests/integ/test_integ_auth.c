@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * AuthenticateEV2First / NonFirst through libntag424 against the emulator:
  * success with every key, wrong keys and the failed-authentication counter,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ReadData / WriteData in Plain, MAC and Full with C-APDU data limits of
  * 16, 52 and 255 bytes, and ISOReadBinary / ISOUpdateBinary, through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * GetFileSettings / ChangeFileSettings / GetFileCounters through
  * libntag424 against the emulator (NT4H2421Gx 10.7): factory settings,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ChangeKey and GetKeyVersion through libntag424 against the emulator
  * (NT4H2421Gx 10.6.1, 10.6.2): keys 1..4 then 0, re-authentication with

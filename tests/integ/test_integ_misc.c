@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * GetVersion, GetCardUID, SetConfiguration (Random ID), Read_Sig and the
  * originality check, GetTTStatus and ISOSelectFile through libntag424

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The SUN cross-check: templates compiled by the library, configured on
  * the emulator through the library, tapped like a phone (unauthenticated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Tearing through the library: for each state-changing command, the
  * emulator cuts the power before or after the command takes effect. The

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Files the keystore writes: export refuses a device node, a FIFO and a
 # symbolic link (target untouched); a failed import leaves no keystore or
 # KEK file behind; concurrent first uses of a new keystore share one KEK.

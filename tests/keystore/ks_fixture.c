@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The database under test and the helpers every keystore test file uses. */
 #include <stdio.h>
 #include <stdlib.h>

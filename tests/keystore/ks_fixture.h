@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shared by the keystore test files: the database under test (SQLite file
  * or PostgreSQL URI), fixed UIDs and keys, and helpers to open, empty and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Seed a keystore for the CLI test: ks_seed DB KEKFILE makes tag
  * 04112233445566 provisioned with current key 0 and a sent (maybe

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ntag424 keys end to end on a seeded SQLite keystore: every message
 # checked, and no key in plaintext in the database or a backup.
 #   test_cli.sh NTAG424 KS_SEED

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The keystore against SQLite (no argument: a file in a temporary
  * directory) or PostgreSQL (argument: a postgresql:// URI, see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Keystore cases about files and processes: a locked database, no key in
  * plaintext on disk, export and import, KEK rotation, and (SQLite only) a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Other tools' key files: each parser with good input and every kind of
  * bad input (the exact sentence), and the store side: one transaction,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Keystore cases about statement reuse: the SQLite backend keeps prepared
  * statements per connection and resets them instead of finalizing. A

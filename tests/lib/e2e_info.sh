@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end through the real PC/SC stack: a private pcscd with a vpcd
 # reader (tests/e2e/pcsc-rig.sh), the emulator as the tag (ntag424
 # emulate --uid) and `ntag424 info`, text and JSON: the emulated tag's UID

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Independent model of EV2 secure messaging (NT4H2421Gx 9.1) that
 computes the expected frames of tests/lib beyond the published vectors.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared helpers of the libntag424 tests. */
 #ifndef TEST_LIB_HELPERS_H
 #define TEST_LIB_HELPERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A scripted tag for unit tests: each step names the C-APDU the library
  * must send (hex, "??" matches any byte) and the R-APDU to answer. Any

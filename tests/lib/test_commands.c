@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Every status-word path of every command, secure-messaging failures,
  * 91AF continuation and chunking, against a scripted tag. Frames that no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * File settings: the codec (AN12196 Table 19 / SM-4 payload, SM-1 parse)
  * and one test per validation rule of NT4H2421Gx 10.7.1 (Tables 69, 71).

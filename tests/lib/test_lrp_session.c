@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * LRP authentication and secure messaging of libntag424 against published
  * bytes, replayed through the command layer against a scripted tag.

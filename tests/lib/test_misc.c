@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PC/SC error mapping, APDU trace redaction, the device object. */
 #include <stdio.h>
 #include <stdlib.h>

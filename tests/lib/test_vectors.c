@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The published vectors of docs/test-vectors.md (all but SUN-*), replayed
  * through the command layer against a scripted tag that checks every

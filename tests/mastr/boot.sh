@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # mastr-bootstrap against mastr-token on a pty, over a real swtpm: BOOT_OK,
 # then every fault of docs/mastr-protocol.md section 6, each a closed gate
 # with its message. Usage: boot.sh BIN_DIR

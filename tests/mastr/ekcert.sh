@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # A swtpm manufactured with EK certificates (swtpm_setup --create-ek-cert,
 # with a private local CA): NV 0x01C00002 holds the RSA EK certificate, so
 # the default index is refused with a message naming --nv-index 0x01800002,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by the MASTR end-to-end tests. Usage: . lib.sh BIN_DIR
 # Starts real components (swtpm, mastr-token) as children in a private temp
 # dir and stops them by PID on exit.

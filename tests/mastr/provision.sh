@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Provisioning end to end on a bare swtpm: two --regenerate runs give two
 # keys; the host key goes to the software token over its HTTP API (curl),
 # the token's key comes back and is stored; golden hash; --verify; then a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # mastr-heartbeat after a BOOT_OK: heartbeats, token-initiated
 # re-attestation (short session timeout, and on demand with SIGUSR1), and
 # the emergency command after missed ACKs or a FAIL_HALT.

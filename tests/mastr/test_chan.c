@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The MASTR channel over a socketpair: plaintext, encrypted, errors. */
 #include <string.h>
 #include <sys/socket.h>

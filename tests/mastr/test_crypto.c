@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* MASTR crypto conventions: HKDF known answer, GCM, ECDSA, ECDH, points. */
 #include <stdio.h>
 #include <stdlib.h>

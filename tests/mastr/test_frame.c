@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* MASTR framing: the examples of docs/mastr-protocol.md 2, every error path. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The TPM layer against a real swtpm (tpm.sh starts it and passes the
  * TCTI string): several operations in one ESYS context, cross-checked with

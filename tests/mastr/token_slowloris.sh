@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The software token's HTTP API under slowloris: 200 connections from
 # 127.0.0.2 trickle one header byte every half second and never finish,
 # opened again whenever the token closes them (16 used to stop all

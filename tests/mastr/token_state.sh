@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The software token's state directory is its secure element: a directory
 # others can write, a private key others can read, and a slot 8 whose
 # golden hash is all zero (no boot could ever match it) are refused with a

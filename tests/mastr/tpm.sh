@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs test_mastr_tpm against a private bare swtpm, then checks that it left
 # no transient object loaded. Usage: tpm.sh BIN_DIR TEST_PROGRAM
 . "$(dirname "$0")/lib.sh"

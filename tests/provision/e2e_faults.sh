@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Two failures through libpcsclite -> pcscd -> vpcd -> ntag424 emulate,
 # each asserted by its exact message, the tag's state and the keystore:
 #   * a tag serving an authentication delay (91AD) after failed attempts;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Tags provisioned by other tools, taken over end to end through
 # libpcsclite -> pcscd -> vpcd -> ntag424 emulate: each import format
 # (CSV, tag_keys.csv, Boltcard wipe JSON, JSON Lines), check and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # LRP end to end through libpcsclite -> pcscd -> vpcd -> ntag424 emulate and
 # the real ntag424-verifyd on SQLite: 'ntag424 provision --lrp' switches a
 # factory tag to LRP mode (the dry run says it cannot be undone), taps are

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The engine end to end through libpcsclite -> pcscd -> vpcd -> ntag424
 # emulate: provision, check, tap + sun verify (counter rising, replay
 # rejected), reset, provision again, for both presets and key sources; a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The taps provisio reads itself are used up at once: through libpcsclite ->
 # pcscd -> vpcd -> ntag424 emulate and the real ntag424-verifyd on SQLite.
 # For both presets: the URL that 'ntag424 provision' verified (its phone-like

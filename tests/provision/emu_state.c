@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Prepare and inspect emulator state files for the end-to-end tests, as
  * another tool would have left the tag:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test fixture for the provisioning engine (see fixture.h). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Test fixture for the provisioning engine: an in-process emulated tag,
  * libntag424 on top of it, and a real keystore (a fresh SQLite file in a

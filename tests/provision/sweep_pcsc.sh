@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The tearing sweep (issue 4) through the real PC/SC path: libpcsclite ->
 # pcscd -> vpcd -> ntag424 emulate, game-coin preset, random keys, SQLite.
 # For every C-APDU index k of a provision and of a reset, and for a power

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The provisioning engine on an in-process emulated tag with a real
  * keystore: provision, check, reset, resume; foreign tags, 91AD, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The provisioning engine and LRP (NT4H2421Gx 9.2): a provision that
  * switches the tag to LRP mode (journaled, said in the plan), check,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The keystore failing under the engine (disk full, database locked or
  * gone mid-run): a store that fails from its k-th write on, for every k

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The tearing sweep (issue 4, section 5): for every C-APDU index k of a
  * provision and of a reset, cut the tag's power before and after the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The repository stands alone: no file cites a document it does not
 # contain. Fails on the numbered notes of documents kept elsewhere (a
 # datasheet digest's "D-n" and "reference 8.9", "seed 004", "Seeds

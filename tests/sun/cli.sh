@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ntag424 sun verify end to end: AN12196 vectors SUN-2, SUN-3, SUN-4
 # (docs/test-vectors.md), exit statuses, @FILE keys, JSON, LRP.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Test-only SDM mirror: the URL a tag would send for a compiled template,
  * written from the published formulas (NT4H2421Gx 9.3, AN12196 4.3-4.4)

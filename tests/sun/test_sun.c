@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SUN verification: the AN12196 vectors, round trips, every bad input. */
 #include <stdio.h>
 #include <string.h>

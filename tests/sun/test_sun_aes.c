@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The verifier's CMAC on reused ECB contexts: RFC 4493, OpenSSL, AN12196. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SUN verification of tags in LRP mode (NT4H2421Gx 9.3.4.2, 9.3.6.2,
  * 9.3.8.2, 9.3.9.2) against published messages, and the exact errors for

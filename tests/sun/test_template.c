@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* URL template compiler: exact NDEF bytes, SDM settings, every error. */
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Bad input: each gets its documented verdict (or a 4xx/5xx with a reason),
 # nothing is accepted that should not be, and the server keeps serving.
 VERIFYD=$1 FIXTURE=$2

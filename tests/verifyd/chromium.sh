@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The landing page in headless Chromium: a valid and a replayed URL,
 # screenshots kept in the test's temp dir, the visible verdict asserted
 # from the rendered DOM.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # kill -9 under load: every URL answered valid before the kill is a replay
 # after the restart (a valid verdict is sent only after its commit).
 VERIFYD=$1 FIXTURE=$2

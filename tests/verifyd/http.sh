@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ntag424-verifyd over HTTP on SQLite: the AN12196 vectors, URLs made by
 # the emulated tag after provisioning with both presets, verdicts, JSON
 # and the landing page, replays (also 64 at once), re-provisioning.

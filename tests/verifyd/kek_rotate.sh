@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # keys rotate-kek leaves every later command working with no extra flag:
 # the KEK in the default file is replaced (the old one kept beside it),
 # and keys list/show --reveal/export, a provisioning by the real engine

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # A damaged sealed key row in a SQLite keystore (one hex digit of the
 # sealed value changed with sqlite3): the server starts, serves every other
 # tag, answers the damaged tag key_unavailable (503, never bad_mac) and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by the verifyd end-to-end scripts (sourced): a temp dir, the
 # server started on a free port and stopped by its PID, checks that count.
 # Usage in a script: . lib.sh after setting VERIFYD and FIXTURE.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Only a GET verifies (RFC 9110 9.2.1: HEAD is safe). A HEAD of a fresh URL,
 # a link-preview fetcher's GET (User-Agent in preview-agents) and a POST
 # consume nothing: the GET that follows is valid. A POST announcing a 100 MB

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The tag directory on PostgreSQL (scripts/pg-rig.sh) across a restart of
 # the database (pg_ctl restart) while the server runs: a tag provisioned
 # after the restart is valid (its directory connection reconnects), never

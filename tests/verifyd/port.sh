@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # A second server on a port in use refuses to start (exit 1, the reason
 # on stderr) instead of sharing it silently; with --reuse-port on both,
 # both run (an explicit choice).

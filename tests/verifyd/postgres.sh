@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Two ntag424-verifyd processes on one private PostgreSQL (scripts/pg-rig.sh
 # exports PROVISIO_PG_URI): the same URL raced through both is valid once,
 # the keystore's PostgreSQL is the counter store, and a stopped database

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Keys inside a running verifyd: PROVISIO_KEK is gone from
 # /proc/PID/environ, the process is not dumpable (its /proc files belong to
 # root and the user it runs as cannot read them), and SIGABRT under

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Issue 5 through ntag424-verifyd: a self-checkout tag (diversified keys)
 # provisioned by the real engine, tapped, reset and provisioned again while
 # the server runs. Its SDM read counter restarts, but its keys are new

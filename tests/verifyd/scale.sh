@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # 5,000 provisioned tags of one template written through the keystore API
 # (bench/verifyd/vd_gen: one cohort meta-read key, diversified file-read
 # keys): the last tag and the first are valid, each request tried exactly

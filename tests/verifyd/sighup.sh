@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Key changes reach a running server on SIGHUP. `ntag424 keys rotate-kek`
 # re-seals the keystore under a new KEK, which then stands where the
 # server's --kek-file points; a tag provisioned after that is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Slowloris: 2,000 connections from 127.0.0.2 that trickle one header byte
 # every half second and never finish their header, opened again as soon
 # as the server closes them. Meanwhile 20 first taps from 127.0.0.1 must

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # SIGTERM while requests wait for a commit that cannot happen: another
 # process holds the SQLite keystore's write lock. Every waiting request is
 # answered 503 store_error (those queued behind the commit at once, the one

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The SQLite keystore on a file system that fills up or is read-only. Runs
 # as root in a private mount namespace (it re-executes itself under
 # unshare -m) with the keystore on its own small tmpfs.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The files under a running verifyd. The keystore deleted or replaced
 # (renamed over) while it runs: the next first tap is store_error, never a
 # valid answer committed to the unlinked file, and no URL answered valid is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Someone with write access to the database but not the KEK, against the
 # real server: bumping a tag's generation, editing or deleting its counter
 # row, rolling its key rows back to an earlier provisioning's sealed values.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Requests that libmicrohttpd drops on its own. A query with more
  * arguments than its per-connection memory pool holds (16 KiB here) makes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests of the verifyd pieces that need no server: config, verdicts. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Slowloris client for the tests and the benchmark (stdlib only).
 
     trickle.py HOST PORT N CONTROL [SOURCE]

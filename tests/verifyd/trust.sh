@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # What a valid answer rests on, through the real server: an older tap after
 # a later one is refused with the true reason; a revoked tag's genuine taps
 # are "revoked" (410) while a forged one stays bad_mac; a backup carries

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Random URLs do not grow the tag directory: 12,000 URLs whose PICCData
 # decrypts under the cohort key to 12,000 distinct UIDs no tag has (an
 # attacker who knows the cohort key) are all unknown_tag, and the

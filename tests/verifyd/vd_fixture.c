@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Test fixture for ntag424-verifyd: fills a keystore and makes real tapped
  * URLs with the emulated tag.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # What anonymous clients see: a replay's JSON has no UID (unless
 # --replay-uid yes); a 503 names no file and no database error, only a
 # request id that the log line carries with the real reason; /metrics is

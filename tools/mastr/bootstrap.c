@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mastr-bootstrap: the initramfs boot gate. Exit 0 only when the token
  * has attested this host and said BOOT_OK; anything else halts.

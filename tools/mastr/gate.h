@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What mastr-bootstrap and mastr-heartbeat share: TPM, token key, config. */
 #ifndef MASTR_TOOLS_GATE_H
 #define MASTR_TOOLS_GATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mastr-heartbeat: the runtime side after boot. A heartbeat every
  * interval, token-initiated re-attestation, and the emergency command

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Option helpers shared by the mastr-* programs. */
 #ifndef MASTR_TOOLS_OPT_H
 #define MASTR_TOOLS_OPT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mastr-provision: pair this host with a MASTR token (docs/mastr.md).
  * main() parses options and dispatches to one function per action.

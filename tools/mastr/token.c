@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mastr-token: the software MASTR token (see mastr-token(1)).
  * Serves the serial protocol on a pty or an fd, the provisioning HTTP API,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers shared by the ntag424 subcommands: opening a tag, errors. */
 #include <stdio.h>
 

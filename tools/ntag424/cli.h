@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers shared by the ntag424 subcommands. */
 #ifndef NTAG424_CLI_H
 #define NTAG424_CLI_H

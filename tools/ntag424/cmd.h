@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Subcommands of ntag424(1): each is its own small function in its own file. */
 #ifndef NTAG424_CMD_H
 #define NTAG424_CMD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424 adopt: take over a tag another tool provisioned, its keys in the
  * keystore, as it is (or, with --reprovision, on to provisio's keys and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ntag424 check: verify a provisioned tag like a phone, then key 0. */
 #include <stdio.h>
 

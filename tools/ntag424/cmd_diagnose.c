@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424 diagnose: read-only. What state is the tag in, and what would
  * provision and reset do (their plans and C-APDU counts)?

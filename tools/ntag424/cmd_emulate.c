@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424 emulate: present a software NTAG 424 DNA (src/emu) to pcscd's
  * vpcd virtual reader, with its state kept in a file.

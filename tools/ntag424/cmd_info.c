@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424 info [--reader NAME] [--json]: what a tag says about itself
  * without any authentication: version, UID, key versions, file settings,

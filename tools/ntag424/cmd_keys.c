@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424 keys: list, show, revoke, export, import and re-seal the
  * keystore.

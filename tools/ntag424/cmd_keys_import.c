@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424 keys import and keys forget: take over the keys of tags that
  * other tools provisioned (their key files, see import_text.h), or our

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424 keys export-wipe UID: the tag's five keys as the wipe JSON of the
  * Boltcard NFC Programmer app ({"version":1,"action":"wipe","k0".."k4"}),

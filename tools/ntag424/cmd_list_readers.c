@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ntag424 list-readers [--json]: the readers pcscd knows. */
 #include <getopt.h>
 #include <stdio.h>

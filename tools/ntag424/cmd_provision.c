@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424 provision: make factory tags ours, one or a batch, resuming
  * interrupted runs (the engine: include/ntag424/provision.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ntag424 reset: take a tag of ours back to factory (keys, NDEF, SDM). */
 #include <stdio.h>
 

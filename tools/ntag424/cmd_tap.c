@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424 tap: read the NDEF once the way a phone does (ISO select of
  * the NDEF application and file, ISOReadBinary of NLEN, then the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ntag424(1): dispatch to a subcommand. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared by the engine's subcommands: options, keystore, reports. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Options, keystore and report printing shared by provision, reset,
  * check and diagnose. */
 #ifndef NTAG424_PROV_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntag424-verifyd: verify tapped NTAG 424 DNA SUN URLs over HTTP, with a
  * durable counter check. See ntag424-verifyd(8) and docs/verifyd.md.
