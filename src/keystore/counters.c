@@ -16,7 +16,15 @@
  * columns equal), else the full read and check runs. The memory also
  * catches a counter row put back to an older authentic value while the
  * verifier runs: counters only go up.
+ *
+ * On a server (PostgreSQL) every statement is a round trip, so a batch's
+ * compare and swaps against what was seen go out as one statement over a
+ * list of rows (fast_rows_head, fast_rows_tail), with the same conditions per row as
+ * fast_sql; the rows it did not change take the full read and check, in
+ * the batch's order. A (UID, generation) appears at most once in that
+ * list: its later taps in the batch run after it, one by one.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -54,30 +62,64 @@ static const char fast_sql[] =
     "AND tags.generation = $2 AND tags.status = 'provisioned' "
     "AND tags.revoked = 0 AND tags.mac = $8)";
 
+/*
+ * The same for a list of rows: v(i, uid, generation, ctr, mac, old, cmac,
+ * tmac), $1 the time, then ROW_PARAMS per row (the first row's casts type
+ * the columns). RETURNING names the rows that held.
+ */
+static const char fast_rows_head[] =
+    "WITH v(i, uid, generation, ctr, mac, old, cmac, tmac) AS (VALUES "
+    "(CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS BIGINT), "
+    "CAST($5 AS BIGINT), CAST($6 AS TEXT), CAST($7 AS BIGINT), "
+    "CAST($8 AS TEXT), CAST($9 AS TEXT))";
+static const char fast_rows_tail[] =
+    ") UPDATE counters SET ctr = v.ctr, updated = $1, mac = v.mac FROM v "
+    "WHERE counters.uid = v.uid AND counters.generation = v.generation "
+    "AND counters.ctr = v.old AND counters.mac = v.cmac "
+    "AND EXISTS (SELECT 1 FROM tags WHERE tags.uid = v.uid "
+    "AND tags.generation = v.generation AND tags.status = 'provisioned' "
+    "AND tags.revoked = 0 AND tags.mac = v.tmac) RETURNING v.i";
+#define ROW_PARAMS	8
+#define ROW_SQL_MAX	64	/* ",($99999,...)" for one row, and NUL */
+#define FAST_ROWS_MAX	256	/* rows per statement */
+
 #define SEEN_SLOTS	16384	/* power of two; a miss costs one read */
 
 struct seen {
 	uint8_t		uid[NTAG424_KS_UID_LEN];
 	uint8_t		used;
 	uint32_t	generation;
+	uint64_t	batch;		/* the last batch that listed it */
 	int64_t		ctr;
 	char		cmac[KS_MAC_HEX];
 	char		tmac[KS_MAC_HEX];
 };
 
+struct seen_tab {
+	uint64_t	batch;		/* batches listed so far */
+	struct seen	slot[SEEN_SLOTS];
+};
+
+static struct seen_tab *
+seen_tab(ntag424_ks_t *ks)
+{
+	if (ks->seen == NULL)
+		ks->seen = calloc(1, sizeof(struct seen_tab));
+	return ks->seen;
+}
+
 static struct seen *
 seen_slot(ntag424_ks_t *ks, const uint8_t *uid, uint32_t generation)
 {
-	struct seen	*tab = ks->seen;
+	struct seen_tab	*tab = seen_tab(ks);
 	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
 
-	if (tab == NULL && (tab = ks->seen = calloc(SEEN_SLOTS,
-	    sizeof(*tab))) == NULL)
+	if (tab == NULL)
 		return NULL;
 	for (size_t i = 0; i < NTAG424_KS_UID_LEN; i++)
 		h = (h ^ uid[i]) * 1099511628211ULL;
 	h = (h ^ generation) * 1099511628211ULL;
-	return &tab[h & (SEEN_SLOTS - 1)];
+	return &tab->slot[h & (SEEN_SLOTS - 1)];
 }
 
 /* What was seen of (uid, generation), or NULL. */
@@ -112,8 +154,10 @@ seen_put(ntag424_ks_t *ks, const uint8_t *uid, uint32_t generation,
 static void
 seen_clear(ntag424_ks_t *ks)
 {
-	if (ks->seen != NULL)
-		memset(ks->seen, 0, SEEN_SLOTS * sizeof(struct seen));
+	struct seen_tab *tab = ks->seen;
+
+	if (tab != NULL)
+		memset(tab->slot, 0, sizeof(tab->slot));
 }
 
 void
@@ -269,10 +313,14 @@ ntag424_ks_counter_advance(ntag424_ks_t *ks,
 }
 
 static int
-advance_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
+advance_all(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n)
 {
-	return advance(ks, a->uid, a->generation, a->ctr, &a->outcome,
-	    &a->stored);
+	int r = NTAG424_OK;
+
+	for (size_t i = 0; i < n && r == NTAG424_OK; i++)
+		r = advance(ks, v[i].uid, v[i].generation, v[i].ctr,
+		    &v[i].outcome, &v[i].stored);
+	return r;
 }
 
 /*
@@ -281,7 +329,7 @@ advance_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
  */
 static int
 run_batch(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
-    int (*one)(ntag424_ks_t *, struct ntag424_ks_advance *))
+    int (*all)(ntag424_ks_t *, struct ntag424_ks_advance *, size_t))
 {
 	size_t	i;
 	int	r;
@@ -293,10 +341,7 @@ run_batch(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
 	if ((r = ks_need_kek(ks)) != NTAG424_OK ||
 	    (r = ks_begin(ks, DB_TX_WRITE)) != NTAG424_OK)
 		return r;
-	for (i = 0; i < n; i++)
-		if ((r = one(ks, &v[i])) != NTAG424_OK)
-			break;
-	if (r == NTAG424_OK)
+	if ((r = all(ks, v, n)) == NTAG424_OK)
 		r = ks_commit(ks);
 	else
 		ks_rollback(ks);
@@ -312,7 +357,7 @@ int
 ntag424_ks_counter_advance_batch(ntag424_ks_t *ks,
     struct ntag424_ks_advance *v, size_t n)
 {
-	return run_batch(ks, v, n, advance_one);
+	return run_batch(ks, v, n, advance_all);
 }
 
 /*
@@ -401,8 +446,9 @@ accept_fast(ntag424_ks_t *ks, const char *uidhex,
 	return NTAG424_OK;
 }
 
+/* listed: its compare and swap against what was seen already failed. */
 static int
-accept_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
+accept_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a, int listed)
 {
 	char		 uidhex[UID_HEX_LEN + 1], tmac[KS_MAC_HEX];
 	char		 cmac[KS_MAC_HEX];
@@ -413,7 +459,7 @@ accept_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
 
 	ks_uid_hex(a->uid, uidhex);
 	a->outcome = NTAG424_KS_ADVANCED;
-	if ((e = seen_get(ks, a->uid, a->generation)) != NULL &&
+	if (!listed && (e = seen_get(ks, a->uid, a->generation)) != NULL &&
 	    (int64_t)a->ctr > e->ctr &&
 	    ((r = accept_fast(ks, uidhex, a, e, &changes)) != NTAG424_OK ||
 	    changes == 1))
@@ -441,11 +487,196 @@ accept_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a)
 	return kept_changing(ks, uidhex);
 }
 
+/* A row of the list: the advance, its new MAC, what was seen. */
+struct fast_row {
+	struct ntag424_ks_advance	*a;
+	const struct seen		*e;
+	char				 uidhex[UID_HEX_LEN + 1];
+	char				 mac[KS_MAC_HEX];
+};
+
+enum listing { NOT_LISTED = 0, LISTED, LISTED_HELD };
+
+/*
+ * Which advances go into the list (listing[i] = LISTED): those seen, above
+ * the counter seen, and the first of their (UID, generation) in v.
+ */
+static size_t
+list_seen(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
+    uint8_t *listing)
+{
+	struct seen_tab	*tab = seen_tab(ks);
+	struct seen	*e;
+	size_t		 m = 0;
+
+	if (tab == NULL)
+		return 0;
+	tab->batch++;
+	for (size_t i = 0; i < n; i++) {
+		if ((e = seen_get(ks, v[i].uid, v[i].generation)) == NULL ||
+		    e->batch == tab->batch)
+			continue;
+		e->batch = tab->batch;
+		if ((int64_t)v[i].ctr > e->ctr) {
+			listing[i] = LISTED;
+			m++;
+		}
+	}
+	return m;
+}
+
+/* The statement's text for m rows into sql (sizeof head + tail + rows). */
+static void
+fast_rows_text(char *sql, size_t cap, size_t m)
+{
+	size_t	len = strlen(fast_rows_head);
+	size_t	k;
+
+	memcpy(sql, fast_rows_head, len);
+	for (size_t j = 1; j < m; j++) {
+		k = 2 + j * ROW_PARAMS;
+		len += (size_t)snprintf(sql + len, cap - len, ",($%zu,$%zu,"
+		    "$%zu,$%zu,$%zu,$%zu,$%zu,$%zu)", k, k + 1, k + 2, k + 3,
+		    k + 4, k + 5, k + 6, k + 7);
+	}
+	snprintf(sql + len, cap - len, "%s", fast_rows_tail);
+}
+
+/* Row j's parameters (after $1) and its new MAC. */
+static int
+fast_row_params(ntag424_ks_t *ks, struct fast_row *f, struct db_param *p)
+{
+	const struct ntag424_ks_advance *a = f->a;
+	int r;
+
+	ks_uid_hex(a->uid, f->uidhex);
+	if ((r = ks_counter_mac(ks, f->uidhex, a->generation, a->ctr,
+	    f->mac)) != NTAG424_OK)
+		return r;
+	p[1] = (struct db_param)P_TEXT(f->uidhex);
+	p[2] = (struct db_param)P_INT(a->generation);
+	p[3] = (struct db_param)P_INT(a->ctr);
+	p[4] = (struct db_param)P_TEXT(f->mac);
+	p[5] = (struct db_param)P_INT(f->e->ctr);
+	p[6] = (struct db_param)P_TEXT(f->e->cmac);
+	p[7] = (struct db_param)P_TEXT(f->e->tmac);
+	return NTAG424_OK;
+}
+
+/* The rows that held: advanced, and now what is seen of them. */
+static int
+fast_rows_held(ntag424_ks_t *ks, db_res_t *res, struct fast_row *f,
+    size_t m, struct ntag424_ks_advance *v, uint8_t *listing)
+{
+	struct seen	*e;
+	int64_t		 j;
+	int		 r;
+
+	while ((r = ks_next(ks, "accepting read counters", res)) == 1) {
+		j = ks->be->col_int(res, 0);
+		if (j < 0 || (size_t)j >= m)
+			return ks_fail(ks, NTAG424_ERR_STORE, "accepting read "
+			    "counters: the database returned a row not asked "
+			    "for");
+		listing[f[j].a - v] = LISTED_HELD;
+		f[j].a->outcome = NTAG424_KS_ADVANCED;
+		e = seen_get(ks, f[j].a->uid, f[j].a->generation);
+		if (e != NULL) {
+			e->ctr = f[j].a->ctr;
+			memcpy(e->cmac, f[j].mac, KS_MAC_HEX);
+		}
+	}
+	return r;
+}
+
+/* One statement for the m rows in f. */
+static int
+fast_rows(ntag424_ks_t *ks, struct fast_row *f, size_t m,
+    struct ntag424_ks_advance *v, uint8_t *listing)
+{
+	size_t		 cap = sizeof(fast_rows_head) + sizeof(fast_rows_tail) +
+	    m * ROW_SQL_MAX;
+	char		*sql = malloc(cap);
+	struct db_param	*p = calloc(1 + m * ROW_PARAMS, sizeof(*p));
+	db_res_t	*res = NULL;
+	int		 r;
+
+	if (sql == NULL || p == NULL) {
+		r = ks_fail(ks, NTAG424_ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	p[0] = (struct db_param)P_INT(time(NULL));
+	for (size_t j = 0; j < m; j++) {
+		p[1 + j * ROW_PARAMS] = (struct db_param)P_INT(j);
+		if ((r = fast_row_params(ks, &f[j], &p[1 + j * ROW_PARAMS])) !=
+		    NTAG424_OK)
+			goto fail;
+	}
+	fast_rows_text(sql, cap, m);
+	if ((r = ks_query(ks, "accepting read counters", sql, p,
+	    1 + m * ROW_PARAMS, &res)) != NTAG424_OK)
+		goto fail;
+	r = fast_rows_held(ks, res, f, m, v, listing);
+	ks->be->res_free(res);
+fail:
+	free(sql);
+	free(p);
+	return r;
+}
+
+/* The listed advances, FAST_ROWS_MAX rows per statement. */
+static int
+accept_listed(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
+    uint8_t *listing, size_t listed)
+{
+	struct fast_row	*f;
+	size_t		 m = 0, cap = listed < FAST_ROWS_MAX ? listed :
+	    FAST_ROWS_MAX;
+	int		 r = NTAG424_OK;
+
+	if ((f = calloc(cap, sizeof(*f))) == NULL)
+		return ks_fail(ks, NTAG424_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n && r == NTAG424_OK; i++) {
+		if (listing[i] == LISTED) {
+			f[m].a = &v[i];
+			f[m++].e = seen_get(ks, v[i].uid, v[i].generation);
+		}
+		if (m == cap || (i + 1 == n && m > 0)) {
+			r = fast_rows(ks, f, m, v, listing);
+			m = 0;
+		}
+	}
+	free(f);
+	return r;
+}
+
+/*
+ * On a server, the advances seen before first, in one statement; then the
+ * rest, and those whose rows were no longer as seen, in order.
+ */
+static int
+accept_all(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n)
+{
+	uint8_t	*listing = calloc(n > 0 ? n : 1, 1);
+	size_t	 listed = 0;
+	int	 r = NTAG424_OK;
+
+	if (listing == NULL)
+		return ks_fail(ks, NTAG424_ERR_NOMEM, "out of memory");
+	if (ks->be->round_trips && (listed = list_seen(ks, v, n, listing)) > 0)
+		r = accept_listed(ks, v, n, listing, listed);
+	for (size_t i = 0; i < n && r == NTAG424_OK; i++)
+		if (listing[i] != LISTED_HELD)
+			r = accept_one(ks, &v[i], listing[i] == LISTED);
+	free(listing);
+	return r;
+}
+
 int
 ntag424_ks_counter_accept_batch(ntag424_ks_t *ks,
     struct ntag424_ks_advance *v, size_t n)
 {
-	return run_batch(ks, v, n, accept_one);
+	return run_batch(ks, v, n, accept_all);
 }
 
 int

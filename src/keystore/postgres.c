@@ -169,27 +169,29 @@ pg_rollback(void *h)
 		run(pg, "ROLLBACK");
 }
 
-static int
-pg_query(void *h, const char *sql, const struct db_param *p, size_t n,
-    db_res_t **res)
-{
-	struct pg	*pg = h;
-	char		 ints[DB_MAX_PARAMS][24];
-	const char	*values[DB_MAX_PARAMS];
-	PGresult	*pr;
-	db_res_t	*r;
+#define INLINE_PARAMS	16	/* on the stack; more are allocated */
+#define INT_TEXT	24	/* INT64_MIN and NUL */
 
-	*res = NULL;
-	if (n > DB_MAX_PARAMS)
-		return DB_EOTHER;
+/* p as libpq's text values; ints are written into ints[INT_TEXT * n]. */
+static void
+param_text(const struct db_param *p, size_t n, const char **values,
+    char *ints)
+{
 	for (size_t i = 0; i < n; i++) {
 		values[i] = p[i].type == DB_TEXT ? p[i].s : NULL;
 		if (p[i].type == DB_INT) {
-			snprintf(ints[i], sizeof(ints[i]), "%" PRId64, p[i].i);
-			values[i] = ints[i];
+			snprintf(ints + i * INT_TEXT, INT_TEXT, "%" PRId64,
+			    p[i].i);
+			values[i] = ints + i * INT_TEXT;
 		}
 	}
-	pr = PQexecParams(pg->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
+}
+
+static int
+wrap(struct pg *pg, PGresult *pr, db_res_t **res)
+{
+	db_res_t *r;
+
 	if (pr == NULL || (PQresultStatus(pr) != PGRES_COMMAND_OK &&
 	    PQresultStatus(pr) != PGRES_TUPLES_OK))
 		return fail_res(pg, pr);
@@ -203,6 +205,33 @@ pg_query(void *h, const char *sql, const struct db_param *p, size_t n,
 	r->nrows = PQntuples(pr);
 	*res = r;
 	return DB_OK;
+}
+
+static int
+pg_query(void *h, const char *sql, const struct db_param *p, size_t n,
+    db_res_t **res)
+{
+	struct pg	*pg = h;
+	char		 ints_here[INLINE_PARAMS * INT_TEXT], *ints = ints_here;
+	const char	*values_here[INLINE_PARAMS] = { NULL };
+	const char	**values = values_here;
+	PGresult	*pr;
+
+	*res = NULL;
+	if (n > DB_MAX_PARAMS)
+		return DB_EOTHER;
+	if (n > INLINE_PARAMS && ((values = calloc(n, sizeof(*values))) ==
+	    NULL || (ints = malloc(n * INT_TEXT)) == NULL)) {
+		free(values);
+		return DB_ENOMEM;
+	}
+	param_text(p, n, values, ints);
+	pr = PQexecParams(pg->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
+	if (n > INLINE_PARAMS) {
+		free(values);
+		free(ints);
+	}
+	return wrap(pg, pr, res);
 }
 
 static int
@@ -253,6 +282,7 @@ pg_res_free(db_res_t *r)
 const struct db_backend db_postgres = {
 	.name = "postgresql",
 	.lock_tables = 1,
+	.round_trips = 1,
 	.open = pg_open,
 	.close = pg_close,
 	.errmsg = pg_errmsg,

@@ -53,5 +53,7 @@ void ks_setup(int argc, char **argv);
 void ks_run_file_cases(void);
 /* test_keystore_stmt.c: prepared statements kept and reused. */
 void ks_run_stmt_cases(void);
+/* test_keystore_batch.c: the verifier's batch accept, every outcome. */
+void ks_run_batch_cases(void);
 
 #endif

@@ -902,6 +902,7 @@ main(int argc, char **argv)
 	RUN(counter_race_two_processes);
 	ks_run_file_cases();
 	ks_run_stmt_cases();
+	ks_run_batch_cases();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", tmp);
