@@ -1,6 +1,11 @@
 /*
  * The PostgreSQL backend (libpq): text parameters and text results, every
  * statement through PQexecParams, so the SQL text is the same as SQLite's.
+ *
+ * Each statement is a round trip to the server. A write transaction's
+ * BEGIN therefore waits for its first statement and goes out with it in
+ * one pipeline (libpq pipeline mode): a verifier's batch is then two round
+ * trips, its statement and the COMMIT.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,6 +18,7 @@
 
 struct pg {
 	PGconn	*conn;
+	int	 begin_pending;	/* BEGIN to send with the next statement */
 	char	 msg[256];
 };
 
@@ -143,8 +149,13 @@ pg_errmsg(void *h)
 static int
 pg_begin(void *h, enum db_tx mode)
 {
-	int rc;
+	struct pg	*pg = h;
+	int		 rc;
 
+	if (mode == DB_TX_WRITE) {
+		pg->begin_pending = 1;
+		return DB_OK;
+	}
 	if ((rc = run(h, "BEGIN")) != DB_OK)
 		return rc;
 	if (mode == DB_TX_MIGRATE && (rc = run(h, MIGRATE_LOCK)) != DB_OK) {
@@ -157,6 +168,12 @@ pg_begin(void *h, enum db_tx mode)
 static int
 pg_commit(void *h)
 {
+	struct pg *pg = h;
+
+	if (pg->begin_pending) {
+		pg->begin_pending = 0;	/* nothing was run in it */
+		return DB_OK;
+	}
 	return run(h, "COMMIT");
 }
 
@@ -165,6 +182,7 @@ pg_rollback(void *h)
 {
 	struct pg *pg = h;
 
+	pg->begin_pending = 0;
 	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 		run(pg, "ROLLBACK");
 }
@@ -207,6 +225,60 @@ wrap(struct pg *pg, PGresult *pr, db_res_t **res)
 	return DB_OK;
 }
 
+/*
+ * The results of a pipeline of BEGIN and one statement, up to its sync:
+ * BEGIN's if it failed, else the statement's (NULL if the connection
+ * failed: its message is on the connection).
+ */
+static PGresult *
+pipeline_results(PGconn *conn)
+{
+	PGresult	*res, *begin = NULL, *stmt = NULL;
+	int		 nulls = 0;
+
+	/* BEGIN's result, NULL, the statement's, NULL, the sync. */
+	while (nulls <= 2) {
+		if ((res = PQgetResult(conn)) == NULL) {
+			nulls++;
+			continue;
+		}
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (begin == NULL)
+			begin = res;
+		else if (stmt == NULL)
+			stmt = res;
+		else
+			PQclear(res);
+	}
+	if (begin != NULL && PQresultStatus(begin) != PGRES_COMMAND_OK) {
+		PQclear(stmt);
+		return begin;
+	}
+	PQclear(begin);
+	return stmt;
+}
+
+/* BEGIN and sql in one round trip. */
+static PGresult *
+begin_and(struct pg *pg, const char *sql, size_t n,
+    const char *const *values)
+{
+	PGresult *res = NULL;
+
+	pg->begin_pending = 0;
+	if (!PQenterPipelineMode(pg->conn))
+		return NULL;
+	if (PQsendQueryParams(pg->conn, "BEGIN", 0, NULL, NULL, NULL, NULL,
+	    0) && PQsendQueryParams(pg->conn, sql, (int)n, NULL, values, NULL,
+	    NULL, 0) && PQpipelineSync(pg->conn))
+		res = pipeline_results(pg->conn);
+	PQexitPipelineMode(pg->conn);
+	return res;
+}
+
 static int
 pg_query(void *h, const char *sql, const struct db_param *p, size_t n,
     db_res_t **res)
@@ -226,7 +298,11 @@ pg_query(void *h, const char *sql, const struct db_param *p, size_t n,
 		return DB_ENOMEM;
 	}
 	param_text(p, n, values, ints);
-	pr = PQexecParams(pg->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
+	if (pg->begin_pending)
+		pr = begin_and(pg, sql, n, values);
+	else
+		pr = PQexecParams(pg->conn, sql, (int)n, NULL, values, NULL,
+		    NULL, 0);
 	if (n > INLINE_PARAMS) {
 		free(values);
 		free(ints);
