@@ -19,9 +19,9 @@
  *
  * On a server (PostgreSQL) every statement is a round trip, so a batch's
  * compare and swaps against what was seen go out as one statement over a
- * list of rows (fast_rows_head, fast_rows_tail), with the same conditions per row as
- * fast_sql; the rows it did not change take the full read and check, in
- * the batch's order. A (UID, generation) appears at most once in that
+ * list of rows (fast_rows_head, fast_rows_tail), with the same conditions
+ * per row as fast_sql; the rows it did not change take the full read and
+ * check, in the batch's order. A (UID, generation) appears at most once in that
  * list: its later taps in the batch run after it, one by one.
  */
 #include <stdio.h>
