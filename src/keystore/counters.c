@@ -53,6 +53,7 @@ static const char accept_sql[] =
     "AND counters.generation = $2 WHERE tags.uid = $1";
 #define ACC_CTR		(KS_TAG_MAC_COL + 1)
 #define ACC_MAC		(KS_TAG_MAC_COL + 2)
+#define ACC_ITEM	(KS_TAG_MAC_COL + 3)	/* miss_tail's v.i */
 
 /* The one-statement accept while both rows are as last seen. */
 static const char fast_sql[] =
@@ -80,8 +81,18 @@ static const char fast_rows_tail[] =
     "AND tags.generation = v.generation AND tags.status = 'provisioned' "
     "AND tags.revoked = 0 AND tags.mac = v.tmac) RETURNING v.i";
 #define ROW_PARAMS	8
-#define ROW_SQL_MAX	64	/* ",($99999,...)" for one row, and NUL */
+#define ROW_SQL_MAX	64	/* ",($9999,...)" for one row */
 #define FAST_ROWS_MAX	256	/* rows per statement */
+
+/* accept_sql for a list of rows v(i, uid, generation) not seen before. */
+static const char miss_head[] =
+    "WITH v(i, uid, generation) AS (VALUES (CAST($1 AS BIGINT), "
+    "CAST($2 AS TEXT), CAST($3 AS BIGINT))";
+static const char miss_tail[] =
+    ") SELECT " KS_TAG_COLS ", counters.ctr, counters.mac, v.i FROM v "
+    "JOIN tags ON tags.uid = v.uid LEFT JOIN counters ON "
+    "counters.uid = v.uid AND counters.generation = v.generation";
+#define MISS_PARAMS	3
 
 #define SEEN_SLOTS	16384	/* power of two; a miss costs one read */
 
@@ -495,7 +506,12 @@ struct fast_row {
 	char				 mac[KS_MAC_HEX];
 };
 
-enum listing { NOT_LISTED = 0, LISTED, LISTED_HELD };
+/*
+ * Where each advance of a batch is: MISS (not seen: read with the
+ * others), LISTED (in the list statement), LISTED_HELD (advanced there),
+ * DECIDED (its outcome came from the read of the misses).
+ */
+enum listing { NOT_LISTED = 0, MISS, LISTED, LISTED_HELD, DECIDED };
 
 /*
  * Which advances go into the list (listing[i] = LISTED): those seen, above
@@ -513,7 +529,8 @@ list_seen(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
 		return 0;
 	tab->batch++;
 	for (size_t i = 0; i < n; i++) {
-		if ((e = seen_get(ks, v[i].uid, v[i].generation)) == NULL ||
+		if (listing[i] == DECIDED ||
+		    (e = seen_get(ks, v[i].uid, v[i].generation)) == NULL ||
 		    e->batch == tab->batch)
 			continue;
 		e->batch = tab->batch;
@@ -525,21 +542,25 @@ list_seen(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
 	return m;
 }
 
-/* The statement's text for m rows into sql (sizeof head + tail + rows). */
+/*
+ * A list statement's text for m rows of per parameters each, the first
+ * row's (in head) from $first on, into sql (cap: head, tail, m rows).
+ */
 static void
-fast_rows_text(char *sql, size_t cap, size_t m)
+rows_text(char *sql, size_t cap, const char *head, const char *tail,
+    size_t m, size_t per, size_t first)
 {
-	size_t	len = strlen(fast_rows_head);
-	size_t	k;
+	size_t	len = strlen(head);
 
-	memcpy(sql, fast_rows_head, len);
+	memcpy(sql, head, len);
 	for (size_t j = 1; j < m; j++) {
-		k = 2 + j * ROW_PARAMS;
-		len += (size_t)snprintf(sql + len, cap - len, ",($%zu,$%zu,"
-		    "$%zu,$%zu,$%zu,$%zu,$%zu,$%zu)", k, k + 1, k + 2, k + 3,
-		    k + 4, k + 5, k + 6, k + 7);
+		sql[len++] = ',';
+		for (size_t c = 0; c < per; c++)
+			len += (size_t)snprintf(sql + len, cap - len, "%s$%zu",
+			    c == 0 ? "(" : ",", first + j * per + c);
+		sql[len++] = ')';
 	}
-	snprintf(sql + len, cap - len, "%s", fast_rows_tail);
+	snprintf(sql + len, cap - len, "%s", tail);
 }
 
 /* Row j's parameters (after $1) and its new MAC. */
@@ -612,7 +633,7 @@ fast_rows(ntag424_ks_t *ks, struct fast_row *f, size_t m,
 		    NTAG424_OK)
 			goto fail;
 	}
-	fast_rows_text(sql, cap, m);
+	rows_text(sql, cap, fast_rows_head, fast_rows_tail, m, ROW_PARAMS, 2);
 	if ((r = ks_query(ks, "accepting read counters", sql, p,
 	    1 + m * ROW_PARAMS, &res)) != NTAG424_OK)
 		goto fail;
@@ -650,9 +671,130 @@ accept_listed(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
 	return r;
 }
 
+/* Is v[i] a miss: not seen, and the first of its key among the misses? */
+static int
+first_miss(ntag424_ks_t *ks, const struct ntag424_ks_advance *v, size_t i,
+    const uint8_t *listing)
+{
+	if (seen_get(ks, v[i].uid, v[i].generation) != NULL)
+		return 0;
+	for (size_t j = 0; j < i; j++)
+		if (listing[j] == MISS && v[j].generation == v[i].generation &&
+		    memcmp(v[j].uid, v[i].uid, NTAG424_KS_UID_LEN) == 0)
+			return 0;
+	return 1;
+}
+
+/* One row of the misses' read: decided, or seen from now on. */
+static int
+miss_row(ntag424_ks_t *ks, db_res_t *res, struct ntag424_ks_advance *a,
+    uint8_t *state)
+{
+	char		uidhex[UID_HEX_LEN + 1], tmac[KS_MAC_HEX];
+	const char	*cmac;
+	struct cur	c;
+	int		r;
+
+	ks_uid_hex(a->uid, uidhex);
+	memset(&c, 0, sizeof(c));
+	if ((r = judge(ks, res, uidhex, a, &c, tmac)) < 0)
+		return r;
+	*state = DECIDED;
+	if (r > 0) {
+		a->outcome = r;
+		return NTAG424_OK;
+	}
+	if ((cmac = ks->be->col_text(res, ACC_MAC)) == NULL)
+		return NTAG424_ERR_INTERNAL;	/* judge checked it */
+	seen_put(ks, a->uid, a->generation, c.ctr, cmac, tmac);
+	if (c.ctr >= (int64_t)a->ctr) {
+		a->outcome = NTAG424_KS_REPLAY;
+		a->stored = (uint32_t)c.ctr;
+	} else
+		*state = MISS;	/* seen now: list_seen lists it */
+	return NTAG424_OK;
+}
+
+/* The rows of the m misses in f (a row missing: no such tag, STALE). */
+static int
+miss_rows(ntag424_ks_t *ks, struct fast_row *f, size_t m,
+    struct ntag424_ks_advance *v, uint8_t *listing)
+{
+	char		*sql = malloc(sizeof(miss_head) + sizeof(miss_tail) +
+	    m * ROW_SQL_MAX);
+	struct db_param	*p = calloc(m * MISS_PARAMS, sizeof(*p));
+	db_res_t	*res = NULL;
+	int64_t		 j;
+	int		 r;
+
+	if (sql == NULL || p == NULL) {
+		r = ks_fail(ks, NTAG424_ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t k = 0; k < m; k++) {
+		ks_uid_hex(f[k].a->uid, f[k].uidhex);
+		p[k * MISS_PARAMS] = (struct db_param)P_INT(k);
+		p[k * MISS_PARAMS + 1] = (struct db_param)P_TEXT(f[k].uidhex);
+		p[k * MISS_PARAMS + 2] = (struct db_param)P_INT(
+		    f[k].a->generation);
+		f[k].a->outcome = NTAG424_KS_STALE;	/* until its row */
+		listing[f[k].a - v] = DECIDED;
+	}
+	rows_text(sql, sizeof(miss_head) + sizeof(miss_tail) + m *
+	    ROW_SQL_MAX, miss_head, miss_tail, m, MISS_PARAMS, 1);
+	if ((r = ks_query(ks, "reading tags and their counters", sql, p,
+	    m * MISS_PARAMS, &res)) != NTAG424_OK)
+		goto fail;
+	while ((r = ks_next(ks, "reading tags and their counters", res)) == 1) {
+		j = ks->be->col_int(res, ACC_ITEM);
+		if (j < 0 || (size_t)j >= m) {
+			r = ks_fail(ks, NTAG424_ERR_STORE, "reading tags: the "
+			    "database returned a row not asked for");
+			break;
+		}
+		if ((r = miss_row(ks, res, f[j].a, &listing[f[j].a - v])) !=
+		    NTAG424_OK)
+			break;
+	}
+	ks->be->res_free(res);
+fail:
+	free(sql);
+	free(p);
+	return r;
+}
+
+/* The misses of v, FAST_ROWS_MAX rows per statement. */
+static int
+read_misses(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
+    uint8_t *listing)
+{
+	struct fast_row	*f = NULL;
+	size_t		 m = 0;
+	int		 r = NTAG424_OK;
+
+	for (size_t i = 0; i < n && r == NTAG424_OK; i++) {
+		if (first_miss(ks, v, i, listing)) {
+			if (f == NULL && (f = calloc(FAST_ROWS_MAX,
+			    sizeof(*f))) == NULL)
+				return ks_fail(ks, NTAG424_ERR_NOMEM,
+				    "out of memory");
+			listing[i] = MISS;
+			f[m++].a = &v[i];
+		}
+		if (m == FAST_ROWS_MAX || (i + 1 == n && m > 0)) {
+			r = miss_rows(ks, f, m, v, listing);
+			m = 0;
+		}
+	}
+	free(f);
+	return r;
+}
+
 /*
- * On a server, the advances seen before first, in one statement; then the
- * rest, and those whose rows were no longer as seen, in order.
+ * On a server: the tag and counter rows of the advances not seen before
+ * read in one statement (each checked and then seen, or decided), then
+ * every advance seen in one statement; then the rest, and those whose
+ * rows were no longer as seen, in order.
  */
 static int
 accept_all(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n)
@@ -663,10 +805,11 @@ accept_all(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n)
 
 	if (listing == NULL)
 		return ks_fail(ks, NTAG424_ERR_NOMEM, "out of memory");
-	if (ks->be->round_trips && (listed = list_seen(ks, v, n, listing)) > 0)
+	if (ks->be->round_trips && (r = read_misses(ks, v, n, listing)) ==
+	    NTAG424_OK && (listed = list_seen(ks, v, n, listing)) > 0)
 		r = accept_listed(ks, v, n, listing, listed);
 	for (size_t i = 0; i < n && r == NTAG424_OK; i++)
-		if (listing[i] != LISTED_HELD)
+		if (listing[i] != LISTED_HELD && listing[i] != DECIDED)
 			r = accept_one(ks, &v[i], listing[i] == LISTED);
 	free(listing);
 	return r;
