@@ -21,8 +21,11 @@
  * compare and swaps against what was seen go out as one statement over a
  * list of rows (fast_rows_head, fast_rows_tail), with the same conditions
  * per row as fast_sql; the rows it did not change take the full read and
- * check, in the batch's order. A (UID, generation) appears at most once in that
- * list: its later taps in the batch run after it, one by one.
+ * check, in the batch's order. Before it, the tags of the batch not seen
+ * yet are read in one statement and checked as one read would be: each
+ * is then decided (stale, revoked, tampered, replay) or seen, and joins
+ * the list. A (UID, generation) appears at most once in either list: its
+ * later taps in the batch run after it, one by one.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -62,6 +62,43 @@ check_ctr(ntag424_ks_t *ks, size_t tag, uint32_t generation, uint32_t want)
 }
 
 /*
+ * What accept_batch_mixed left, through a new handle that has seen
+ * nothing: every outcome again from the first read of each tag.
+ */
+static void
+accept_batch_cold(void)
+{
+	struct ntag424_ks_advance	 v[9];
+	ntag424_ks_t			*ks = open_main();
+
+	tap(&v[0], 0, 1, 4);		/* fresh */
+	tap(&v[1], 0, 1, 4);		/* the same again */
+	tap(&v[2], 1, 1, 5);		/* used before */
+	tap(&v[3], 2, 1, 9);		/* its counter row edited */
+	tap(&v[4], 3, 1, 9);		/* an earlier provisioning */
+	tap(&v[5], 4, 1, 9);		/* revoked */
+	tap(&v[6], 50, 1, 1);		/* no such tag */
+	tap(&v[7], 5, 1, 4);		/* fresh */
+	tap(&v[8], 3, 2, 2);		/* fresh, its new generation */
+	CHECK_INT(NTAG424_OK, ntag424_ks_counter_accept_batch(ks, v, 9));
+	CHECK_INT(NTAG424_KS_ADVANCED, v[0].outcome);
+	CHECK_INT(NTAG424_KS_REPLAY, v[1].outcome);
+	CHECK_INT(4, v[1].stored);
+	CHECK_INT(NTAG424_KS_REPLAY, v[2].outcome);
+	CHECK_INT(5, v[2].stored);
+	CHECK_INT(NTAG424_KS_TAMPERED, v[3].outcome);
+	CHECK_INT(NTAG424_KS_STALE, v[4].outcome);
+	CHECK_INT(NTAG424_KS_REVOKED, v[5].outcome);
+	CHECK_INT(NTAG424_KS_STALE, v[6].outcome);
+	CHECK_INT(NTAG424_KS_ADVANCED, v[7].outcome);
+	CHECK_INT(NTAG424_KS_ADVANCED, v[8].outcome);
+	check_ctr(ks, 0, 1, 4);
+	check_ctr(ks, 5, 1, 4);
+	check_ctr(ks, 3, 2, 2);
+	ntag424_ks_free(&ks);
+}
+
+/*
  * Tags 0-6 tapped once (so the handle has seen them), then edited, revoked
  * or re-provisioned behind its back; tag 7 never tapped before.
  */
@@ -143,6 +180,7 @@ accept_batch_mixed(void)
 	check_ctr(ks, 7, 1, 2);
 	check_ctr(ks, 3, 2, 1);
 	ntag424_ks_free(&ks);
+	accept_batch_cold();
 }
 
 /*
