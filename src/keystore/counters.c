@@ -67,23 +67,25 @@ static const char fast_sql[] =
     "AND tags.revoked = 0 AND tags.mac = $8)";
 
 /*
- * The same for a list of rows: v(i, uid, generation, ctr, mac, old, cmac,
+ * The same for a list of rows: v(uid, generation, ctr, mac, old, cmac,
  * tmac), $1 the time, then ROW_PARAMS per row (the first row's casts type
- * the columns). RETURNING names the rows that held.
+ * the columns). RETURNING names the rows that held (SQLite allows only
+ * the updated table's columns there).
  */
 static const char fast_rows_head[] =
-    "WITH v(i, uid, generation, ctr, mac, old, cmac, tmac) AS (VALUES "
-    "(CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS BIGINT), "
-    "CAST($5 AS BIGINT), CAST($6 AS TEXT), CAST($7 AS BIGINT), "
-    "CAST($8 AS TEXT), CAST($9 AS TEXT))";
+    "WITH v(uid, generation, ctr, mac, old, cmac, tmac) AS (VALUES "
+    "(CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), "
+    "CAST($5 AS TEXT), CAST($6 AS BIGINT), CAST($7 AS TEXT), "
+    "CAST($8 AS TEXT))";
 static const char fast_rows_tail[] =
     ") UPDATE counters SET ctr = v.ctr, updated = $1, mac = v.mac FROM v "
     "WHERE counters.uid = v.uid AND counters.generation = v.generation "
     "AND counters.ctr = v.old AND counters.mac = v.cmac "
     "AND EXISTS (SELECT 1 FROM tags WHERE tags.uid = v.uid "
     "AND tags.generation = v.generation AND tags.status = 'provisioned' "
-    "AND tags.revoked = 0 AND tags.mac = v.tmac) RETURNING v.i";
-#define ROW_PARAMS	8
+    "AND tags.revoked = 0 AND tags.mac = v.tmac) "
+    "RETURNING counters.uid, counters.generation";
+#define ROW_PARAMS	7
 #define ROW_SQL_MAX	64	/* ",($9999,...)" for one row */
 #define FAST_ROWS_MAX	256	/* rows per statement */
 
@@ -104,6 +106,7 @@ struct seen {
 	uint8_t		used;
 	uint32_t	generation;
 	uint64_t	batch;		/* the last batch that listed it */
+	size_t		row;		/* its row in that batch's statement */
 	int64_t		ctr;
 	char		cmac[KS_MAC_HEX];
 	char		tmac[KS_MAC_HEX];
@@ -504,7 +507,7 @@ accept_one(ntag424_ks_t *ks, struct ntag424_ks_advance *a, int listed)
 /* A row of the list: the advance, its new MAC, what was seen. */
 struct fast_row {
 	struct ntag424_ks_advance	*a;
-	const struct seen		*e;
+	struct seen			*e;
 	char				 uidhex[UID_HEX_LEN + 1];
 	char				 mac[KS_MAC_HEX];
 };
@@ -566,7 +569,7 @@ rows_text(char *sql, size_t cap, const char *head, const char *tail,
 	snprintf(sql + len, cap - len, "%s", tail);
 }
 
-/* Row j's parameters (after $1) and its new MAC. */
+/* A row's parameters and its new MAC. */
 static int
 fast_row_params(ntag424_ks_t *ks, struct fast_row *f, struct db_param *p)
 {
@@ -577,14 +580,30 @@ fast_row_params(ntag424_ks_t *ks, struct fast_row *f, struct db_param *p)
 	if ((r = ks_counter_mac(ks, f->uidhex, a->generation, a->ctr,
 	    f->mac)) != NTAG424_OK)
 		return r;
-	p[1] = (struct db_param)P_TEXT(f->uidhex);
-	p[2] = (struct db_param)P_INT(a->generation);
-	p[3] = (struct db_param)P_INT(a->ctr);
-	p[4] = (struct db_param)P_TEXT(f->mac);
-	p[5] = (struct db_param)P_INT(f->e->ctr);
-	p[6] = (struct db_param)P_TEXT(f->e->cmac);
-	p[7] = (struct db_param)P_TEXT(f->e->tmac);
+	p[0] = (struct db_param)P_TEXT(f->uidhex);
+	p[1] = (struct db_param)P_INT(a->generation);
+	p[2] = (struct db_param)P_INT(a->ctr);
+	p[3] = (struct db_param)P_TEXT(f->mac);
+	p[4] = (struct db_param)P_INT(f->e->ctr);
+	p[5] = (struct db_param)P_TEXT(f->e->cmac);
+	p[6] = (struct db_param)P_TEXT(f->e->tmac);
 	return NTAG424_OK;
+}
+
+/* The row of f (m rows) that res's row names, or NULL. */
+static struct fast_row *
+held_row(ntag424_ks_t *ks, db_res_t *res, struct fast_row *f, size_t m)
+{
+	uint8_t		 uid[NTAG424_KS_UID_LEN];
+	const char	*hex = ks->be->col_text(res, 0);
+	int64_t		 gen = ks->be->col_int(res, 1);
+	struct seen	*e;
+
+	if (hex == NULL || ks_uid_parse(hex, uid) != 0 || gen < 0 ||
+	    gen > UINT32_MAX || (e = seen_get(ks, uid, (uint32_t)gen)) ==
+	    NULL || e->row >= m || f[e->row].e != e)
+		return NULL;
+	return &f[e->row];
 }
 
 /* The rows that held: advanced, and now what is seen of them. */
@@ -592,23 +611,20 @@ static int
 fast_rows_held(ntag424_ks_t *ks, db_res_t *res, struct fast_row *f,
     size_t m, struct ntag424_ks_advance *v, uint8_t *listing)
 {
+	struct fast_row	*h;
 	struct seen	*e;
-	int64_t		 j;
 	int		 r;
 
 	while ((r = ks_next(ks, "accepting read counters", res)) == 1) {
-		j = ks->be->col_int(res, 0);
-		if (j < 0 || (size_t)j >= m)
+		if ((h = held_row(ks, res, f, m)) == NULL)
 			return ks_fail(ks, NTAG424_ERR_STORE, "accepting read "
 			    "counters: the database returned a row not asked "
 			    "for");
-		listing[f[j].a - v] = LISTED_HELD;
-		f[j].a->outcome = NTAG424_KS_ADVANCED;
-		e = seen_get(ks, f[j].a->uid, f[j].a->generation);
-		if (e != NULL) {
-			e->ctr = f[j].a->ctr;
-			memcpy(e->cmac, f[j].mac, KS_MAC_HEX);
-		}
+		listing[h->a - v] = LISTED_HELD;
+		h->a->outcome = NTAG424_KS_ADVANCED;
+		e = seen_get(ks, h->a->uid, h->a->generation);
+		e->ctr = h->a->ctr;
+		memcpy(e->cmac, h->mac, KS_MAC_HEX);
 	}
 	return r;
 }
@@ -630,12 +646,10 @@ fast_rows(ntag424_ks_t *ks, struct fast_row *f, size_t m,
 		goto fail;
 	}
 	p[0] = (struct db_param)P_INT(time(NULL));
-	for (size_t j = 0; j < m; j++) {
-		p[1 + j * ROW_PARAMS] = (struct db_param)P_INT(j);
+	for (size_t j = 0; j < m; j++)
 		if ((r = fast_row_params(ks, &f[j], &p[1 + j * ROW_PARAMS])) !=
 		    NTAG424_OK)
 			goto fail;
-	}
 	rows_text(sql, cap, fast_rows_head, fast_rows_tail, m, ROW_PARAMS, 2);
 	if ((r = ks_query(ks, "accepting read counters", sql, p,
 	    1 + m * ROW_PARAMS, &res)) != NTAG424_OK)
@@ -663,7 +677,9 @@ accept_listed(ntag424_ks_t *ks, struct ntag424_ks_advance *v, size_t n,
 	for (size_t i = 0; i < n && r == NTAG424_OK; i++) {
 		if (listing[i] == LISTED) {
 			f[m].a = &v[i];
-			f[m++].e = seen_get(ks, v[i].uid, v[i].generation);
+			f[m].e = seen_get(ks, v[i].uid, v[i].generation);
+			f[m].e->row = m;
+			m++;
 		}
 		if (m == cap || (i + 1 == n && m > 0)) {
 			r = fast_rows(ks, f, m, v, listing);

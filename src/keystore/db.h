@@ -4,8 +4,9 @@
  * Queries use $1, $2, ... placeholders, numbered in order of first use (both
  * engines accept that), only BIGINT and TEXT columns (sealed values are hex
  * text), and only syntax both engines share (INSERT ... ON CONFLICT DO
- * UPDATE ... WHERE, INSERT ... SELECT). The store above owns every
- * statement; a backend only executes them.
+ * UPDATE ... WHERE, INSERT ... SELECT, WITH v(...) AS (VALUES ...) UPDATE
+ * ... FROM v ... RETURNING the updated table's columns: SQLite 3.35). The
+ * store above owns every statement; a backend only executes them.
  */
 #ifndef PROVISIO_KS_DB_H
 #define PROVISIO_KS_DB_H
