@@ -70,7 +70,11 @@ static const char fast_sql[] =
  * The same for a list of rows: v(uid, generation, ctr, mac, old, cmac,
  * tmac), $1 the time, then ROW_PARAMS per row (the first row's casts type
  * the columns). RETURNING names the rows that held (SQLite allows only
- * the updated table's columns there).
+ * the updated table's columns there). The tag row is checked by a
+ * subquery on its key, not EXISTS: PostgreSQL turns EXISTS into a join,
+ * and with statistics from while the tags were being provisioned it
+ * planned a scan of every tag per listed row (50 ms for 32 rows of 1000
+ * tags); the subquery is one index lookup per row whatever the estimates.
  */
 static const char fast_rows_head[] =
     "WITH v(uid, generation, ctr, mac, old, cmac, tmac) AS (VALUES "
@@ -81,9 +85,9 @@ static const char fast_rows_tail[] =
     ") UPDATE counters SET ctr = v.ctr, updated = $1, mac = v.mac FROM v "
     "WHERE counters.uid = v.uid AND counters.generation = v.generation "
     "AND counters.ctr = v.old AND counters.mac = v.cmac "
-    "AND EXISTS (SELECT 1 FROM tags WHERE tags.uid = v.uid "
+    "AND (SELECT tags.mac FROM tags WHERE tags.uid = v.uid "
     "AND tags.generation = v.generation AND tags.status = 'provisioned' "
-    "AND tags.revoked = 0 AND tags.mac = v.tmac) "
+    "AND tags.revoked = 0) = v.tmac "
     "RETURNING counters.uid, counters.generation";
 #define ROW_PARAMS	7
 #define ROW_SQL_MAX	64	/* ",($9999,...)" for one row */
