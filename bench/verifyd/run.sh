@@ -7,10 +7,12 @@
 # request a first tap of one of 1000 emulated tags (600k distinct URLs: each
 # request runs the durable counter check and should be valid), keep-alive
 # and connection-per-request on SQLite, keep-alive with 64 connections
-# (larger group commits), keep-alive on a private PostgreSQL
-# (scripts/pg-rig.sh), once with fsync off and once durable (fsync and
-# synchronous_commit on, PostgreSQL's defaults). The load average before and after is printed: other
-# processes on the machine skew the figures.
+# (larger group commits); on a private PostgreSQL (scripts/pg-rig.sh),
+# once with fsync off and once durable (fsync and synchronous_commit on,
+# PostgreSQL's defaults): keep-alive with 16 and with 64 connections, and
+# two servers on the one PostgreSQL with 32 each (their sum). The load
+# average before and after is printed: other processes on the machine skew
+# the figures.
 set -eu
 B=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +24,8 @@ TAGS=${VD_BENCH_TAGS:-1000}
 TAPS=${VD_BENCH_TAPS:-600}
 DIR=$(mktemp -d /tmp/verifyd-bench.XXXXXX)
 PID=""
-trap '[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
+PID1=""		# the first of two servers
+trap 'for p in $PID $PID1; do kill -TERM "$p" 2>/dev/null; done; rm -rf "$DIR"' EXIT
 
 # make_urls DB FILE: TAGS self-checkout tags, TAPS taps each, in rounds
 # (tap 1 of every tag, then tap 2, ...), split into FILE.0 and FILE.1, one
@@ -57,25 +60,73 @@ run() {
 	p50=$(awk '$1 == "50%" { print $2 }' "$DIR/wrk")
 	p99=$(awk '$1 == "99%" { print $2 }' "$DIR/wrk")
 	vo=$(awk '/^VD / { sub(/^VD /, ""); print }' "$DIR/wrk")
-	batch=$(curl -s "http://127.0.0.1:$MPORT/metrics" | awk '
-	    $1 == "verifyd_commits_total" { c = $2 }
-	    $1 == "verifyd_commit_advances_total" { a = $2 }
-	    END { if (c > 0) printf "%.1f", a / c; else print "-" }')
+	batch=$(metrics "$MPORT" | awk '
+	    { if ($2 > 0) printf "%.1f", $1 / $2; else print "-" }')
 	printf '| %-44s | %10s | %8s | %8s | %9s | %s\n' "$1" "$rps" "$p50" \
 	    "$p99" "$batch" "$vo"
 }
 
-# Inside scripts/pg-rig.sh: the PostgreSQL row only.
+# metrics PORT: advances and commits so far ("A C").
+metrics() {
+	curl -s "http://127.0.0.1:$1/metrics" | awk '
+	    $1 == "verifyd_commits_total" { c = $2 }
+	    $1 == "verifyd_commit_advances_total" { a = $2 }
+	    END { printf "%d %d\n", a, c }'
+}
+
+# two NAME URLPREFIX CONNECTIONS: two servers on the one PostgreSQL, each
+# with its own half of the URLs (wrk -t1 on each, the thread slices of
+# one pool) at once; one row, the requests/s summed.
+two() {
+	start "$PROVISIO_PG_URI"
+	PID1=$PID PORT1=$PORT MPORT1=$MPORT
+	start "$PROVISIO_PG_URI"
+	cp "$2.1" "$2.b.0"
+	VD_URLS=$2 VD_CLOSE=0 wrk -t1 -c"$3" -d"${DUR}s" --latency \
+	    -s "$HERE/urls.lua" "http://127.0.0.1:$PORT1/" >"$DIR/wrk1" 2>&1 &
+	W1=$!
+	VD_URLS=$2.b VD_CLOSE=0 wrk -t1 -c"$3" -d"${DUR}s" --latency \
+	    -s "$HERE/urls.lua" "http://127.0.0.1:$PORT/" >"$DIR/wrk2" 2>&1
+	wait "$W1"
+	rps=$(awk '/^Requests\/sec/ { s += $2 } END { printf "%.0f", s }' \
+	    "$DIR/wrk1" "$DIR/wrk2")
+	p99=$(awk '$1 == "99%" { printf "%s%s", sep, $2; sep = "," }' \
+	    "$DIR/wrk1" "$DIR/wrk2")
+	vo=$(awk '/^VD / { sub(/^VD /, ""); printf "%s%s", sep, $0; sep = "; " }' \
+	    "$DIR/wrk1" "$DIR/wrk2")
+	batch=$( { metrics "$MPORT1"; metrics "$MPORT"; } | awk '
+	    { a += $1; c += $2 } END { if (c > 0) printf "%.1f", a / c }')
+	printf '| %-44s | %10s | %8s | %8s | %9s | %s\n' "$1" "$rps" "-" \
+	    "$p99" "$batch" "$vo"
+	stop
+	PID=$PID1
+	PID1=""
+	stop
+}
+
+# Inside scripts/pg-rig.sh: the PostgreSQL rows only. The pool's two
+# thread slices are cut into three segments, one per row: taps go out in
+# rounds, so each row's taps are later than the row before's, all fresh.
 if [ "${2:-}" = --pg-row ]; then
 	make_urls "$PROVISIO_PG_URI" "$DIR/urls.pg"
-	start "$PROVISIO_PG_URI"
+	for t in 0 1; do
+		awk -v f="$DIR/urls.pg" -v t=$t -v n="$(($(wc -l \
+		    <"$DIR/urls.pg.$t") / 3))" \
+		    '{ print > (f ".s" int((NR - 1) / n) "." t) }' \
+		    "$DIR/urls.pg.$t"
+	done
 	if [ "${PG_RIG_DURABLE:-0}" = 1 ]; then
 		what="fsync+synchronous_commit on"
 	else
 		what="fsync off"
 	fi
-	run "PostgreSQL (private, $what), keep-alive" "$DIR/urls.pg" 0
+	start "$PROVISIO_PG_URI"
+	run "PostgreSQL ($what), keep-alive" "$DIR/urls.pg.s0" 0
 	stop
+	start "$PROVISIO_PG_URI"
+	run "PostgreSQL ($what), keep-alive, -c64" "$DIR/urls.pg.s1" 0 64
+	stop
+	two "PostgreSQL ($what), 2 servers, -c32 each" "$DIR/urls.pg.s2" 32
 	exit 0
 fi
 

@@ -5,8 +5,9 @@
  * Queries use $1, $2, ... placeholders, numbered in order of first use (both
  * engines accept that), only BIGINT and TEXT columns (sealed values are hex
  * text), and only syntax both engines share (INSERT ... ON CONFLICT DO
- * UPDATE ... WHERE, INSERT ... SELECT). The store above owns every
- * statement; a backend only executes them.
+ * UPDATE ... WHERE, INSERT ... SELECT, WITH v(...) AS (VALUES ...) UPDATE
+ * ... FROM v ... RETURNING the updated table's columns: SQLite 3.35). The
+ * store above owns every statement; a backend only executes them.
  */
 #ifndef PROVISIO_KS_DB_H
 #define PROVISIO_KS_DB_H
@@ -24,7 +25,12 @@
 #define DB_EOTHER	(-6)
 #define DB_ENOMEM	(-7)
 
-#define DB_MAX_PARAMS	16
+/*
+ * Parameters a statement may take: a batch statement binds a few per row.
+ * Both engines allow more (PostgreSQL 65535, SQLite 32766); the store
+ * stays well below.
+ */
+#define DB_MAX_PARAMS	8192
 
 enum db_type { DB_NULL = 0, DB_INT, DB_TEXT };
 
@@ -54,6 +60,10 @@ struct db_backend {
 	/* 1 if DB_TX_EXCLUSIVE needs the store's LOCK TABLE (PostgreSQL),
 	 * 0 if the transaction itself is exclusive (SQLite). */
 	int		 lock_tables;
+	/* 1 if every statement is a round trip to a server (PostgreSQL):
+	 * the store then sends many rows in one statement where it can. 0
+	 * if a statement is a function call (SQLite): a loop costs less. */
+	int		 round_trips;
 	int		(*open)(void **h, const char *target, int create,
 			    int timeout_ms);
 	void		(*close)(void *h);

@@ -2,6 +2,11 @@
 /*
  * The PostgreSQL backend (libpq): text parameters and text results, every
  * statement through PQexecParams, so the SQL text is the same as SQLite's.
+ *
+ * Each statement is a round trip to the server. A write transaction's
+ * BEGIN therefore waits for its first statement and goes out with it in
+ * one pipeline (libpq pipeline mode): a verifier's batch is then two round
+ * trips, its statement and the COMMIT.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,6 +19,7 @@
 
 struct pg {
 	PGconn	*conn;
+	int	 begin_pending;	/* BEGIN to send with the next statement */
 	char	 msg[256];
 };
 
@@ -144,8 +150,13 @@ pg_errmsg(void *h)
 static int
 pg_begin(void *h, enum db_tx mode)
 {
-	int rc;
+	struct pg	*pg = h;
+	int		 rc;
 
+	if (mode == DB_TX_WRITE) {
+		pg->begin_pending = 1;
+		return DB_OK;
+	}
 	if ((rc = run(h, "BEGIN")) != DB_OK)
 		return rc;
 	if (mode == DB_TX_MIGRATE && (rc = run(h, MIGRATE_LOCK)) != DB_OK) {
@@ -158,6 +169,12 @@ pg_begin(void *h, enum db_tx mode)
 static int
 pg_commit(void *h)
 {
+	struct pg *pg = h;
+
+	if (pg->begin_pending) {
+		pg->begin_pending = 0;	/* nothing was run in it */
+		return DB_OK;
+	}
 	return run(h, "COMMIT");
 }
 
@@ -166,31 +183,34 @@ pg_rollback(void *h)
 {
 	struct pg *pg = h;
 
+	pg->begin_pending = 0;
 	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 		run(pg, "ROLLBACK");
 }
 
-static int
-pg_query(void *h, const char *sql, const struct db_param *p, size_t n,
-    db_res_t **res)
-{
-	struct pg	*pg = h;
-	char		 ints[DB_MAX_PARAMS][24];
-	const char	*values[DB_MAX_PARAMS];
-	PGresult	*pr;
-	db_res_t	*r;
+#define INLINE_PARAMS	16	/* on the stack; more are allocated */
+#define INT_TEXT	24	/* INT64_MIN and NUL */
 
-	*res = NULL;
-	if (n > DB_MAX_PARAMS)
-		return DB_EOTHER;
+/* p as libpq's text values; ints are written into ints[INT_TEXT * n]. */
+static void
+param_text(const struct db_param *p, size_t n, const char **values,
+    char *ints)
+{
 	for (size_t i = 0; i < n; i++) {
 		values[i] = p[i].type == DB_TEXT ? p[i].s : NULL;
 		if (p[i].type == DB_INT) {
-			snprintf(ints[i], sizeof(ints[i]), "%" PRId64, p[i].i);
-			values[i] = ints[i];
+			snprintf(ints + i * INT_TEXT, INT_TEXT, "%" PRId64,
+			    p[i].i);
+			values[i] = ints + i * INT_TEXT;
 		}
 	}
-	pr = PQexecParams(pg->conn, sql, (int)n, NULL, values, NULL, NULL, 0);
+}
+
+static int
+wrap(struct pg *pg, PGresult *pr, db_res_t **res)
+{
+	db_res_t *r;
+
 	if (pr == NULL || (PQresultStatus(pr) != PGRES_COMMAND_OK &&
 	    PQresultStatus(pr) != PGRES_TUPLES_OK))
 		return fail_res(pg, pr);
@@ -204,6 +224,91 @@ pg_query(void *h, const char *sql, const struct db_param *p, size_t n,
 	r->nrows = PQntuples(pr);
 	*res = r;
 	return DB_OK;
+}
+
+/*
+ * The results of a pipeline of BEGIN and one statement, up to its sync:
+ * BEGIN's if it failed, else the statement's (NULL if the connection
+ * failed: its message is on the connection).
+ */
+static PGresult *
+pipeline_results(PGconn *conn)
+{
+	PGresult	*res, *begin = NULL, *stmt = NULL;
+	int		 nulls = 0;
+
+	/* BEGIN's result, NULL, the statement's, NULL, the sync. */
+	while (nulls <= 2) {
+		if ((res = PQgetResult(conn)) == NULL) {
+			nulls++;
+			continue;
+		}
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (begin == NULL)
+			begin = res;
+		else if (stmt == NULL)
+			stmt = res;
+		else
+			PQclear(res);
+	}
+	if (begin != NULL && PQresultStatus(begin) != PGRES_COMMAND_OK) {
+		PQclear(stmt);
+		return begin;
+	}
+	PQclear(begin);
+	return stmt;
+}
+
+/* BEGIN and sql in one round trip. */
+static PGresult *
+begin_and(struct pg *pg, const char *sql, size_t n,
+    const char *const *values)
+{
+	PGresult *res = NULL;
+
+	pg->begin_pending = 0;
+	if (!PQenterPipelineMode(pg->conn))
+		return NULL;
+	if (PQsendQueryParams(pg->conn, "BEGIN", 0, NULL, NULL, NULL, NULL,
+	    0) && PQsendQueryParams(pg->conn, sql, (int)n, NULL, values, NULL,
+	    NULL, 0) && PQpipelineSync(pg->conn))
+		res = pipeline_results(pg->conn);
+	PQexitPipelineMode(pg->conn);
+	return res;
+}
+
+static int
+pg_query(void *h, const char *sql, const struct db_param *p, size_t n,
+    db_res_t **res)
+{
+	struct pg	*pg = h;
+	char		 ints_here[INLINE_PARAMS * INT_TEXT], *ints = ints_here;
+	const char	*values_here[INLINE_PARAMS] = { NULL };
+	const char	**values = values_here;
+	PGresult	*pr;
+
+	*res = NULL;
+	if (n > DB_MAX_PARAMS)
+		return DB_EOTHER;
+	if (n > INLINE_PARAMS && ((values = calloc(n, sizeof(*values))) ==
+	    NULL || (ints = malloc(n * INT_TEXT)) == NULL)) {
+		free(values);
+		return DB_ENOMEM;
+	}
+	param_text(p, n, values, ints);
+	if (pg->begin_pending)
+		pr = begin_and(pg, sql, n, values);
+	else
+		pr = PQexecParams(pg->conn, sql, (int)n, NULL, values, NULL,
+		    NULL, 0);
+	if (n > INLINE_PARAMS) {
+		free(values);
+		free(ints);
+	}
+	return wrap(pg, pr, res);
 }
 
 static int
@@ -254,6 +359,7 @@ pg_res_free(db_res_t *r)
 const struct db_backend db_postgres = {
 	.name = "postgresql",
 	.lock_tables = 1,
+	.round_trips = 1,
 	.open = pg_open,
 	.close = pg_close,
 	.errmsg = pg_errmsg,

@@ -422,6 +422,7 @@ sq_res_free(db_res_t *r)
 const struct db_backend db_sqlite = {
 	.name = "sqlite",
 	.lock_tables = 0,
+	.round_trips = 0,
 	.open = sq_open,
 	.close = sq_close,
 	.errmsg = sq_errmsg,

@@ -56,5 +56,7 @@ void ks_run_file_cases(void);
 void ks_run_stmt_cases(void);
 /* test_keystore_import.c: other tools' key files, keys forget. */
 void ks_run_import_cases(void);
+/* test_keystore_batch.c: the verifier's batch accept, every outcome. */
+void ks_run_batch_cases(void);
 
 #endif

@@ -904,6 +904,7 @@ main(int argc, char **argv)
 	ks_run_file_cases();
 	ks_run_stmt_cases();
 	ks_run_import_cases();
+	ks_run_batch_cases();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", tmp);
