@@ -57,6 +57,8 @@ struct vd_http {
 	const char		*agents[AGENTS_MAX];
 	size_t			 nagents;
 	bool			 replay_uid;
+	const struct vd_redirect *redirects;
+	size_t			 nredirects;
 	uint16_t		 port;
 	uint16_t		 metrics_port;
 };
@@ -281,10 +283,46 @@ hide_failure(struct vd_request *rq)
 	snprintf(rq->res.request_id, sizeof(rq->res.request_id), "%s", id);
 }
 
-/* The verdict, as JSON or as the landing page. */
+/* The route's signed redirect, if it has one. */
+static const struct vd_redirect *
+redirect_of(const vd_http_t *h, const char *path)
+{
+	for (size_t i = 0; path[0] != '\0' && i < h->nredirects; i++)
+		if (strcmp(h->redirects[i].path, path) == 0)
+			return &h->redirects[i];
+	return NULL;
+}
+
+/* 303 to the website with the signed verdict; no body. */
+static enum MHD_Result
+send_redirect(struct vd_request *rq, const struct vd_redirect *rd)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 r;
+	char			*loc;
+
+	if ((loc = vd_redirect_location(rd, &rq->res, rq->h->replay_uid,
+	    NULL)) == NULL)
+		return MHD_NO;
+	resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		free(loc);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, loc);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	r = MHD_queue_response(rq->conn, MHD_HTTP_SEE_OTHER, resp);
+	MHD_destroy_response(resp);
+	free(loc);
+	return r;
+}
+
+/* The verdict, as JSON or as the landing page, or the route's redirect. */
 static enum MHD_Result
 answer(struct vd_request *rq, bool json)
 {
+	const struct vd_redirect *rd = redirect_of(rq->h, rq->path);
 	char *body;
 
 	if (rq->res.time == 0)
@@ -292,6 +330,8 @@ answer(struct vd_request *rq, bool json)
 	if (vd_verdict_status(rq->res.verdict) >= 500)
 		hide_failure(rq);
 	vd_metrics_count(rq->res.verdict, now() - rq->t0);
+	if (rd != NULL)
+		return send_redirect(rq, rd);
 	body = json ? vd_json(&rq->res, rq->h->replay_uid) : vd_page(&rq->res);
 	return reply(rq->conn, vd_verdict_status(rq->res.verdict), json ?
 	    "application/json" : "text/html; charset=utf-8", body,
@@ -757,6 +797,8 @@ vd_http_start(vd_http_t **hp, const struct vd_http_opts *o, vd_tags_t *tags,
 	h->tags = tags;
 	h->batch = batch;
 	h->replay_uid = o->replay_uid;
+	h->redirects = o->redirects;
+	h->nredirects = o->nredirects;
 	atomic_init(&h->next_id, ((uint64_t)time(NULL) << 24) ^
 	    ((uint64_t)getpid() << 8));
 	if (pthread_key_create(&h->key, free_verifier) != 0) {

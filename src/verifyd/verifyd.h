@@ -46,6 +46,19 @@ enum vd_verdict {
 const char *vd_verdict_name(int verdict);
 unsigned vd_verdict_status(int verdict);
 
+/*
+ * A route's signed redirect ("[route PATH]" in the config file; redirect.c).
+ * The secret is read at start-up and wiped by vd_config_free().
+ */
+struct vd_redirect {
+	char		*path;
+	char		*url;			/* https://, no query */
+	char		*secret_file;
+	bool		 uid_always;		/* UID also when not valid */
+	uint8_t		 secret[256];
+	size_t		 secret_len;
+};
+
 /* config.c */
 struct vd_config {
 	char		 listen_host[64];
@@ -72,6 +85,9 @@ struct vd_config {
 	bool		 per_tag_meta;		/* walk every tag for its
 						   meta-read key */
 	bool		 require_lrp;		/* only tags in LRP mode verify */
+	struct vd_redirect redirects[VD_LIST_MAX];
+	size_t		 nredirects;
+	int		 section;		/* redirects[] being read; -1 */
 };
 
 /*
@@ -273,6 +289,14 @@ char *vd_json_neutral(const char *why, int64_t t);
  */
 void vd_reason_text(const char *reason, char *out, size_t cap);
 
+/*
+ * redirect.c: check r's URL and read its secret at start-up (0, or -1 with
+ * a sentence in err); the Location of res's 303 (malloc'd) or NULL.
+ */
+int vd_redirect_load(struct vd_redirect *r, char *err, size_t errlen);
+char *vd_redirect_location(const struct vd_redirect *r,
+    const struct vd_result *res, bool replay_uid, const char *label);
+
 /* page.c: the landing page as HTML (malloc'd) or NULL */
 char *vd_page(const struct vd_result *r);
 /* The page for a HEAD or a link preview: nothing verified. */
@@ -293,6 +317,8 @@ struct vd_http_opts {
 	const char	*metrics_host;	/* NULL: no /metrics at all */
 	uint16_t	 metrics_port;
 	bool		 replay_uid;
+	const struct vd_redirect *redirects;	/* borrowed */
+	size_t		 nredirects;
 };
 
 int vd_http_start(vd_http_t **hp, const struct vd_http_opts *o,
