@@ -31,6 +31,7 @@
 #include <microhttpd.h>
 
 #include "common/hdrguard.h"
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/prim.h"
 #include "verifyd/routes.h"
@@ -72,6 +73,7 @@ struct vd_request {
 	bool			 oversize;
 	bool			 headers;	/* the first call was made */
 	bool			 counted;	/* in h->waiting */
+	bool			 auth;		/* /auth: status and headers */
 	int			 phase;
 	int			 retried;
 	double			 t0;
@@ -318,6 +320,43 @@ send_redirect(struct vd_request *rq, const struct vd_redirect *rd)
 	return r;
 }
 
+/*
+ * /auth for nginx auth_request: 204 and the tag in headers for a valid tap;
+ * 403 not genuine, 409 replay, 410 revoked, 503 cannot check (nginx passes
+ * 403 on and turns the others into 500). X-Tag-Verdict always, so that the
+ * site can say which.
+ */
+static enum MHD_Result
+send_auth(struct vd_request *rq)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 r;
+	unsigned		 status = vd_verdict_status(rq->res.verdict);
+	char			 uid[2 * NTAG424_UID_LEN + 1], ctr[16];
+
+	if (rq->res.verdict == VD_VALID)
+		status = MHD_HTTP_NO_CONTENT;
+	else if (status < 500 && rq->res.verdict != VD_REPLAY &&
+	    rq->res.verdict != VD_REVOKED)
+		status = MHD_HTTP_FORBIDDEN;
+	resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, "X-Tag-Verdict",
+	    vd_verdict_name(rq->res.verdict));
+	if (rq->res.verdict == VD_VALID) {
+		hex_encode(rq->res.uid, NTAG424_UID_LEN, uid);
+		snprintf(ctr, sizeof(ctr), "%u", (unsigned)rq->res.ctr);
+		MHD_add_response_header(resp, "X-Tag-UID", uid);
+		MHD_add_response_header(resp, "X-Tag-Counter", ctr);
+		MHD_add_response_header(resp, "X-Tag-Label", "");
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	r = MHD_queue_response(rq->conn, status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
 /* The verdict, as JSON or as the landing page, or the route's redirect. */
 static enum MHD_Result
 answer(struct vd_request *rq, bool json)
@@ -330,6 +369,8 @@ answer(struct vd_request *rq, bool json)
 	if (vd_verdict_status(rq->res.verdict) >= 500)
 		hide_failure(rq);
 	vd_metrics_count(rq->res.verdict, now() - rq->t0);
+	if (rq->auth)
+		return send_auth(rq);
 	if (rd != NULL)
 		return send_redirect(rq, rd);
 	body = json ? vd_json(&rq->res, rq->h->replay_uid) : vd_page(&rq->res);
@@ -438,8 +479,8 @@ is_preview(const vd_http_t *h, struct MHD_Connection *c)
 }
 
 static enum MHD_Result
-tag_route(struct vd_request *rq, bool json, const char *q, size_t plen,
-    size_t qlen)
+tag_route(struct vd_request *rq, bool json, const char *path,
+    const char *q, size_t plen, size_t qlen)
 {
 	if (plen >= sizeof(rq->path) || qlen >= sizeof(rq->input)) {
 		rq->res.verdict = VD_MALFORMED;
@@ -448,10 +489,44 @@ tag_route(struct vd_request *rq, bool json, const char *q, size_t plen,
 		    "the URL is longer than %d bytes", NTAG424_SUN_URL_MAX);
 		return answer(rq, json);
 	}
-	memcpy(rq->path, rq->uri, plen);
+	memcpy(rq->path, path, plen);
 	memcpy(rq->input, q, qlen);
 	rq->inlen = qlen;
 	return start_verify(rq, 0) ? MHD_YES : answer(rq, json);
+}
+
+/*
+ * /auth: the tapped path and query come in X-Original-URI (nginx:
+ * proxy_set_header X-Original-URI $request_uri). A HEAD or a link preview
+ * verifies nothing and is refused, so that nothing is shown unchecked.
+ */
+static enum MHD_Result
+auth_route(struct vd_request *rq, bool head)
+{
+	vd_verifier_t	*v = verifier(rq->h);
+	const char	*u = MHD_lookup_connection_value(rq->conn,
+	    MHD_HEADER_KIND, "X-Original-URI");
+	const char	*q;
+	size_t		 plen;
+
+	rq->auth = true;
+	rq->res.verdict = VD_MALFORMED;
+	snprintf(rq->res.field, sizeof(rq->res.field), "url");
+	if (u == NULL || u[0] != '/' || (q = strchr(u, '?')) == NULL) {
+		snprintf(rq->res.reason, sizeof(rq->res.reason), "give the "
+		    "tapped path and query in X-Original-URI");
+		return answer(rq, true);
+	}
+	plen = (size_t)(q - u);
+	if (head || is_preview(rq->h, rq->conn) || v == NULL ||
+	    !vd_verify_serves(v, u, plen)) {
+		snprintf(rq->res.reason, sizeof(rq->res.reason), "not a tap "
+		    "of a template's path");
+		return answer(rq, true);
+	}
+	memset(rq->res.field, 0, sizeof(rq->res.field));
+	rq->res.reason[0] = '\0';
+	return tag_route(rq, true, u, q + 1, plen, strlen(q + 1));
 }
 
 static enum MHD_Result
@@ -482,6 +557,8 @@ route(struct vd_request *rq, bool json, bool head)
 		    &rq->inlen, &rq->res) != 0)
 			return answer(rq, true);
 		return start_verify(rq, 0) ? MHD_YES : answer(rq, true);
+	case VD_ROUTE_AUTH:
+		return auth_route(rq, head);
 	case VD_ROUTE_TAG:
 		if (head)
 			return neutral(rq, json, "HEAD verifies nothing: use "
@@ -489,7 +566,7 @@ route(struct vd_request *rq, bool json, bool head)
 		if (is_preview(rq->h, rq->conn))
 			return neutral(rq, json, "link previews are not "
 			    "checked: open the link from the tag");
-		return tag_route(rq, json, q, plen, qlen);
+		return tag_route(rq, json, rq->uri, q, plen, qlen);
 	default:
 		return send_text(rq->conn, 503, "application/json",
 		    "{\"error\":\"out of memory\"}\n");

@@ -1,7 +1,7 @@
 /*
  * Routes: the templates' own paths (/tag?picc=...&cmac=...), the API
- * (/api/verify?url=<the tapped URL, percent-encoded>), /healthz and
- * /metrics. Only what is decided from the request line lives here; the
+ * (/api/verify?url=<the tapped URL, percent-encoded>), /auth (the URL in
+ * X-Original-URI, for nginx auth_request), /healthz and /metrics. Only what is decided from the request line lives here; the
  * MHD mechanics are in http.c.
  */
 #include <stdio.h>
@@ -20,6 +20,8 @@ vd_route_find(vd_verifier_t *v, const char *path, size_t len)
 		return VD_ROUTE_METRICS;
 	if (len == 11 && memcmp(path, "/api/verify", 11) == 0)
 		return VD_ROUTE_API;
+	if (len == 5 && memcmp(path, "/auth", 5) == 0)
+		return VD_ROUTE_AUTH;
 	if (vd_verify_serves(v, path, len))
 		return VD_ROUTE_TAG;
 	return VD_ROUTE_NONE;

@@ -12,6 +12,7 @@ enum vd_route {
 	VD_ROUTE_METRICS,
 	VD_ROUTE_API,
 	VD_ROUTE_TAG,
+	VD_ROUTE_AUTH,		/* nginx auth_request: X-Original-URI */
 };
 
 /* The route of path (len bytes, no query). */
