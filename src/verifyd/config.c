@@ -298,13 +298,28 @@ load_section(struct vd_config *c, char *line, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A comment runs from a '#' that starts the line or follows a blank to the
+ * end of the line; a '#' inside a value (a URL's fragment) stays.
+ */
+static void
+cut_comment(char *line)
+{
+	for (char *p = line; *p != '\0'; p++)
+		if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+}
+
 static int
 load_line(struct vd_config *c, char *line, char *err, size_t errlen)
 {
 	char *eq, *key, *value;
 
+	cut_comment(line);
 	line = trim(line);
-	if (*line == '\0' || *line == '#')
+	if (*line == '\0')
 		return 0;
 	if (*line == '[')
 		return load_section(c, line, err, errlen);

@@ -545,6 +545,15 @@ route(struct vd_request *rq, bool json, bool head)
 			return send_text(rq->conn, 503, "text/plain",
 			    "keystore unavailable\n");
 		return send_text(rq->conn, 200, "text/plain", "ok\n");
+	case VD_ROUTE_READY:
+		if (vd_tags_health(rq->h->tags, rq->res.reason,
+		    sizeof(rq->res.reason)) != 0)
+			return send_text(rq->conn, 503, "text/plain",
+			    "keystore unavailable\n");
+		if (rq->h->batch != NULL && !vd_batch_ready(rq->h->batch))
+			return send_text(rq->conn, 503, "text/plain",
+			    "the counter store cannot commit\n");
+		return send_text(rq->conn, 200, "text/plain", "ready\n");
 	case VD_ROUTE_METRICS:	/* only on the metrics listener */
 	case VD_ROUTE_NONE:
 		return send_text(rq->conn, 404, "application/json",

@@ -16,6 +16,8 @@ vd_route_find(vd_verifier_t *v, const char *path, size_t len)
 {
 	if (len == 8 && memcmp(path, "/healthz", 8) == 0)
 		return VD_ROUTE_HEALTH;
+	if (len == 7 && memcmp(path, "/readyz", 7) == 0)
+		return VD_ROUTE_READY;
 	if (len == 8 && memcmp(path, "/metrics", 8) == 0)
 		return VD_ROUTE_METRICS;
 	if (len == 11 && memcmp(path, "/api/verify", 11) == 0)

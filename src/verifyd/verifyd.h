@@ -237,6 +237,8 @@ int vd_batch_reload(vd_batch_t *b, char *err, size_t errlen);
  * done() runs on the caller's thread.
  */
 void vd_batch_cancel(vd_batch_t *b, const char *why);
+/* False from a failed commit until a commit or an idle probe succeeds. */
+bool vd_batch_ready(vd_batch_t *b);
 /* Queue one and wait for it (tests, fuzzing). */
 void vd_batch_run(vd_batch_t *b, struct vd_advance *a);
 

@@ -64,7 +64,7 @@ now=$(date +%s)
     bad "ts $ts (now $now)"
 location "$(sc 1)"
 check replay_no_uid "verdict=replay&uid=&ctr=&label="
-location "$(sc 2 | sed 's/\(cmac=\)./\10/; s/\(cmac=\)00/\1FF/')"
+location "$(sc 2 | sed 's/cmac=0/cmac=1/; t; s/cmac=./cmac=0/')"
 check bad_mac_no_uid "verdict=bad_mac&uid=&ctr=&label="
 location "$ROUTE?garbage"
 check malformed_303 "verdict=malformed&uid=&ctr=&label="
