@@ -556,6 +556,12 @@ route(struct vd_request *rq, bool json, bool head)
 		return send_text(rq->conn, 200, "text/plain", "ready\n");
 	case VD_ROUTE_METRICS:	/* only on the metrics listener */
 	case VD_ROUTE_NONE:
+		if (!json) {
+			char *page = vd_page_not_found();
+
+			return reply(rq->conn, 404, "text/html; charset=utf-8",
+			    page, page != NULL ? strlen(page) : 0);
+		}
 		return send_text(rq->conn, 404, "application/json",
 		    "{\"error\":\"no such route\"}\n");
 	case VD_ROUTE_API:

@@ -301,6 +301,8 @@ char *vd_redirect_location(const struct vd_redirect *r,
 
 /* page.c: the landing page as HTML (malloc'd) or NULL */
 char *vd_page(const struct vd_result *r);
+/* The page of a path that no route serves (404). */
+char *vd_page_not_found(void);
 /* The page for a HEAD or a link preview: nothing verified. */
 char *vd_page_neutral(void);
 
