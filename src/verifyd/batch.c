@@ -9,9 +9,11 @@
  * store is opened with the KEK: every counter and tag row it reads is
  * checked against its MAC, and every counter it writes gets one.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/hex.h"
 #include "common/log.h"
@@ -30,6 +32,7 @@ struct vd_batch {
 	struct vd_advance	**reqs;
 	bool			 accept;	/* counters in the keystore */
 	bool			 broken;	/* reopen before the next commit */
+	atomic_bool		 failing;	/* the last commit or probe failed */
 	ntag424_ks_t		*next_ks;	/* SIGHUP: use from the next commit */
 	const struct vd_config	*conf;
 };
@@ -98,8 +101,9 @@ swap_handle(vd_batch_t *b)
 	b->broken = false;
 }
 
-static void
-commit(vd_batch_t *b, size_t n)
+/* One transaction of n advances; n = 0 probes that a write commits. */
+static int
+write_batch(vd_batch_t *b, size_t n)
 {
 	int r;
 
@@ -107,13 +111,23 @@ commit(vd_batch_t *b, size_t n)
 		r = NTAG424_ERR_STORE;
 	else
 		r = b->accept ? ntag424_ks_counter_accept_batch(b->ks, b->v, n) :
-	    ntag424_ks_counter_advance_batch(b->ks, b->v, n);
+		    ntag424_ks_counter_advance_batch(b->ks, b->v, n);
+	if (r != NTAG424_OK)
+		b->broken = true;
+	atomic_store(&b->failing, r != NTAG424_OK);
+	return r;
+}
+
+static void
+commit(vd_batch_t *b, size_t n)
+{
+	int r = write_batch(b, n);
+
 	vd_metrics_commit(n);
 	if (r != NTAG424_OK) {
 		log_msg(PLOG_ERROR, "counter store: %s", b->ks != NULL ?
 		    ntag424_ks_errmsg(b->ks) : "not open");
 		vd_metrics_store_error();
-		b->broken = true;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct vd_advance *a = b->reqs[i];
@@ -132,6 +146,28 @@ commit(vd_batch_t *b, size_t n)
 	}
 }
 
+/*
+ * While the store fails and no request waits, try an empty write
+ * transaction once a second, so that /readyz sees the store come back
+ * (lock held). True if a request or the stop came meanwhile.
+ */
+static bool
+idle_probe(vd_batch_t *b)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 1;
+	if (pthread_cond_timedwait(&b->cond, &b->lock, &ts) == 0 ||
+	    b->head != NULL || b->stop)
+		return b->head != NULL || b->stop;
+	swap_handle(b);
+	pthread_mutex_unlock(&b->lock);
+	(void)write_batch(b, 0);
+	pthread_mutex_lock(&b->lock);
+	return b->head != NULL || b->stop;
+}
+
 static void *
 committer(void *arg)
 {
@@ -142,9 +178,13 @@ committer(void *arg)
 	for (;;) {
 		while (b->head == NULL && !b->stop) {
 			b->idle = true;
-			pthread_cond_wait(&b->cond, &b->lock);
+			if (!atomic_load(&b->failing))
+				pthread_cond_wait(&b->cond, &b->lock);
+			else if (idle_probe(b))
+				break;
 			b->idle = false;
 		}
+		b->idle = false;
 		if (b->head == NULL && b->stop)
 			break;
 		n = take(b);
@@ -171,6 +211,12 @@ vd_batch_submit(vd_batch_t *b, struct vd_advance *a)
 	if (b->idle)
 		pthread_cond_signal(&b->cond);
 	pthread_mutex_unlock(&b->lock);
+}
+
+bool
+vd_batch_ready(vd_batch_t *b)
+{
+	return !atomic_load(&b->failing);
 }
 
 void

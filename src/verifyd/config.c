@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "common/log.h"
 #include "verifyd/verifyd.h"
 
@@ -26,6 +28,7 @@ vd_config_init(struct vd_config *c)
 	c->max_connections = 1000;
 	c->max_connections_ip = 64;
 	c->header_timeout = 10;
+	c->section = -1;
 }
 
 void
@@ -41,6 +44,13 @@ vd_config_free(struct vd_config *c)
 		free(c->templates[i]);
 	for (i = 0; i < c->ncohorts; i++)
 		free(c->cohorts[i]);
+	for (i = 0; i < c->nredirects; i++) {
+		free(c->redirects[i].path);
+		free(c->redirects[i].url);
+		free(c->redirects[i].secret_file);
+		OPENSSL_cleanse(c->redirects[i].secret,
+		    sizeof(c->redirects[i].secret));
+	}
 	memset(c, 0, sizeof(*c));
 }
 
@@ -200,13 +210,38 @@ set_other(struct vd_config *c, const char *key, const char *v)
 	return 1;
 }
 
+/* The keys of a [route PATH] section; 1 if key is none of them. */
+static int
+set_route(struct vd_redirect *rd, const char *key, const char *v)
+{
+	if (strcmp(key, "redirect") == 0)
+		return set_str(&rd->url, v);
+	if (strcmp(key, "redirect-secret-file") == 0)
+		return set_str(&rd->secret_file, v);
+	if (strcmp(key, "redirect-uid") == 0)
+		return parse_bool(v, &rd->uid_always);
+	return 1;
+}
+
 int
 vd_config_set(struct vd_config *c, const char *key, const char *v,
     char *err, size_t errlen)
 {
 	int r;
 
-	if ((r = set_number(c, key, v)) == 1)
+	if (strncmp(key, "redirect", 8) == 0) {
+		if (c->section < 0) {
+			snprintf(err, errlen, "%s belongs in a [route PATH] "
+			    "section of the config file", key);
+			return -1;
+		}
+		if ((r = set_route(&c->redirects[c->section], key, v)) == 0)
+			return 0;
+	} else if (c->section >= 0) {
+		snprintf(err, errlen, "%s is not a per-route option; put it "
+		    "before the first [route PATH]", key);
+		return -1;
+	} else if ((r = set_number(c, key, v)) == 1)
 		r = set_other(c, key, v);
 	if (r == 1) {
 		snprintf(err, errlen, "unknown option \"%s\"", key);
@@ -232,14 +267,63 @@ trim(char *s)
 	return s;
 }
 
+/* "[route /PATH]": the keys that follow are that route's. */
+static int
+load_section(struct vd_config *c, char *line, char *err, size_t errlen)
+{
+	size_t	n = strlen(line);
+	char	*path;
+
+	if (n < 9 || strncmp(line, "[route ", 7) != 0 || line[n - 1] != ']') {
+		snprintf(err, errlen, "expected \"[route /PATH]\"");
+		return -1;
+	}
+	line[n - 1] = '\0';
+	path = trim(line + 7);
+	if (path[0] != '/' || strpbrk(path, "?# \t") != NULL) {
+		snprintf(err, errlen, "route \"%s\": a path starts with / and "
+		    "has no query", path);
+		return -1;
+	}
+	for (size_t i = 0; i < c->nredirects; i++)
+		if (strcmp(c->redirects[i].path, path) == 0) {
+			snprintf(err, errlen, "route %s given twice", path);
+			return -1;
+		}
+	if (c->nredirects >= VD_LIST_MAX ||
+	    (c->redirects[c->nredirects].path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "at most %d routes", VD_LIST_MAX);
+		return -1;
+	}
+	c->section = (int)c->nredirects++;
+	return 0;
+}
+
+/*
+ * A comment runs from a '#' that starts the line or follows a blank to the
+ * end of the line; a '#' inside a value (a URL's fragment) stays.
+ */
+static void
+cut_comment(char *line)
+{
+	for (char *p = line; *p != '\0'; p++)
+		if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+}
+
 static int
 load_line(struct vd_config *c, char *line, char *err, size_t errlen)
 {
 	char *eq, *key, *value;
 
+	cut_comment(line);
 	line = trim(line);
-	if (*line == '\0' || *line == '#')
+	if (*line == '\0')
 		return 0;
+	if (*line == '[')
+		return load_section(c, line, err, errlen);
 	if ((eq = strchr(line, '=')) == NULL) {
 		snprintf(err, errlen, "expected \"key = value\"");
 		return -1;
@@ -276,6 +360,7 @@ vd_config_load(struct vd_config *c, const char *path, char *err,
 		} else if ((r = load_line(c, line, why, sizeof(why))) != 0)
 			snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
 	}
+	c->section = -1;	/* flags after --config are global */
 	if (r == 0 && ferror(f)) {
 		snprintf(err, errlen, "%s: read error", path);
 		r = -1;

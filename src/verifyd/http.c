@@ -32,6 +32,7 @@
 #include <microhttpd.h>
 
 #include "common/hdrguard.h"
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/prim.h"
 #include "verifyd/routes.h"
@@ -58,6 +59,8 @@ struct vd_http {
 	const char		*agents[AGENTS_MAX];
 	size_t			 nagents;
 	bool			 replay_uid;
+	const struct vd_redirect *redirects;
+	size_t			 nredirects;
 	uint16_t		 port;
 	uint16_t		 metrics_port;
 };
@@ -71,6 +74,7 @@ struct vd_request {
 	bool			 oversize;
 	bool			 headers;	/* the first call was made */
 	bool			 counted;	/* in h->waiting */
+	bool			 auth;		/* /auth: status and headers */
 	int			 phase;
 	int			 retried;
 	double			 t0;
@@ -282,10 +286,83 @@ hide_failure(struct vd_request *rq)
 	snprintf(rq->res.request_id, sizeof(rq->res.request_id), "%s", id);
 }
 
-/* The verdict, as JSON or as the landing page. */
+/* The route's signed redirect, if it has one. */
+static const struct vd_redirect *
+redirect_of(const vd_http_t *h, const char *path)
+{
+	for (size_t i = 0; path[0] != '\0' && i < h->nredirects; i++)
+		if (strcmp(h->redirects[i].path, path) == 0)
+			return &h->redirects[i];
+	return NULL;
+}
+
+/* 303 to the website with the signed verdict; no body. */
+static enum MHD_Result
+send_redirect(struct vd_request *rq, const struct vd_redirect *rd)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 r;
+	char			*loc;
+
+	if ((loc = vd_redirect_location(rd, &rq->res, rq->h->replay_uid,
+	    NULL)) == NULL)
+		return MHD_NO;
+	resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		free(loc);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, loc);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	r = MHD_queue_response(rq->conn, MHD_HTTP_SEE_OTHER, resp);
+	MHD_destroy_response(resp);
+	free(loc);
+	return r;
+}
+
+/*
+ * /auth for nginx auth_request: 204 and the tag in headers for a valid tap;
+ * 403 not genuine, 409 replay, 410 revoked, 503 cannot check (nginx passes
+ * 403 on and turns the others into 500). X-Tag-Verdict always, so that the
+ * site can say which.
+ */
+static enum MHD_Result
+send_auth(struct vd_request *rq)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 r;
+	unsigned		 status = vd_verdict_status(rq->res.verdict);
+	char			 uid[2 * NTAG424_UID_LEN + 1], ctr[16];
+
+	if (rq->res.verdict == VD_VALID)
+		status = MHD_HTTP_NO_CONTENT;
+	else if (status < 500 && rq->res.verdict != VD_REPLAY &&
+	    rq->res.verdict != VD_REVOKED)
+		status = MHD_HTTP_FORBIDDEN;
+	resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, "X-Tag-Verdict",
+	    vd_verdict_name(rq->res.verdict));
+	if (rq->res.verdict == VD_VALID) {
+		hex_encode(rq->res.uid, NTAG424_UID_LEN, uid);
+		snprintf(ctr, sizeof(ctr), "%u", (unsigned)rq->res.ctr);
+		MHD_add_response_header(resp, "X-Tag-UID", uid);
+		MHD_add_response_header(resp, "X-Tag-Counter", ctr);
+		MHD_add_response_header(resp, "X-Tag-Label", "");
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	r = MHD_queue_response(rq->conn, status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+/* The verdict, as JSON or as the landing page, or the route's redirect. */
 static enum MHD_Result
 answer(struct vd_request *rq, bool json)
 {
+	const struct vd_redirect *rd = redirect_of(rq->h, rq->path);
 	char *body;
 
 	if (rq->res.time == 0)
@@ -293,6 +370,10 @@ answer(struct vd_request *rq, bool json)
 	if (vd_verdict_status(rq->res.verdict) >= 500)
 		hide_failure(rq);
 	vd_metrics_count(rq->res.verdict, now() - rq->t0);
+	if (rq->auth)
+		return send_auth(rq);
+	if (rd != NULL)
+		return send_redirect(rq, rd);
 	body = json ? vd_json(&rq->res, rq->h->replay_uid) : vd_page(&rq->res);
 	return reply(rq->conn, vd_verdict_status(rq->res.verdict), json ?
 	    "application/json" : "text/html; charset=utf-8", body,
@@ -399,8 +480,8 @@ is_preview(const vd_http_t *h, struct MHD_Connection *c)
 }
 
 static enum MHD_Result
-tag_route(struct vd_request *rq, bool json, const char *q, size_t plen,
-    size_t qlen)
+tag_route(struct vd_request *rq, bool json, const char *path,
+    const char *q, size_t plen, size_t qlen)
 {
 	if (plen >= sizeof(rq->path) || qlen >= sizeof(rq->input)) {
 		rq->res.verdict = VD_MALFORMED;
@@ -409,10 +490,44 @@ tag_route(struct vd_request *rq, bool json, const char *q, size_t plen,
 		    "the URL is longer than %d bytes", NTAG424_SUN_URL_MAX);
 		return answer(rq, json);
 	}
-	memcpy(rq->path, rq->uri, plen);
+	memcpy(rq->path, path, plen);
 	memcpy(rq->input, q, qlen);
 	rq->inlen = qlen;
 	return start_verify(rq, 0) ? MHD_YES : answer(rq, json);
+}
+
+/*
+ * /auth: the tapped path and query come in X-Original-URI (nginx:
+ * proxy_set_header X-Original-URI $request_uri). A HEAD or a link preview
+ * verifies nothing and is refused, so that nothing is shown unchecked.
+ */
+static enum MHD_Result
+auth_route(struct vd_request *rq, bool head)
+{
+	vd_verifier_t	*v = verifier(rq->h);
+	const char	*u = MHD_lookup_connection_value(rq->conn,
+	    MHD_HEADER_KIND, "X-Original-URI");
+	const char	*q;
+	size_t		 plen;
+
+	rq->auth = true;
+	rq->res.verdict = VD_MALFORMED;
+	snprintf(rq->res.field, sizeof(rq->res.field), "url");
+	if (u == NULL || u[0] != '/' || (q = strchr(u, '?')) == NULL) {
+		snprintf(rq->res.reason, sizeof(rq->res.reason), "give the "
+		    "tapped path and query in X-Original-URI");
+		return answer(rq, true);
+	}
+	plen = (size_t)(q - u);
+	if (head || is_preview(rq->h, rq->conn) || v == NULL ||
+	    !vd_verify_serves(v, u, plen)) {
+		snprintf(rq->res.reason, sizeof(rq->res.reason), "not a tap "
+		    "of a template's path");
+		return answer(rq, true);
+	}
+	memset(rq->res.field, 0, sizeof(rq->res.field));
+	rq->res.reason[0] = '\0';
+	return tag_route(rq, true, u, q + 1, plen, strlen(q + 1));
 }
 
 static enum MHD_Result
@@ -431,8 +546,23 @@ route(struct vd_request *rq, bool json, bool head)
 			return send_text(rq->conn, 503, "text/plain",
 			    "keystore unavailable\n");
 		return send_text(rq->conn, 200, "text/plain", "ok\n");
+	case VD_ROUTE_READY:
+		if (vd_tags_health(rq->h->tags, rq->res.reason,
+		    sizeof(rq->res.reason)) != 0)
+			return send_text(rq->conn, 503, "text/plain",
+			    "keystore unavailable\n");
+		if (rq->h->batch != NULL && !vd_batch_ready(rq->h->batch))
+			return send_text(rq->conn, 503, "text/plain",
+			    "the counter store cannot commit\n");
+		return send_text(rq->conn, 200, "text/plain", "ready\n");
 	case VD_ROUTE_METRICS:	/* only on the metrics listener */
 	case VD_ROUTE_NONE:
+		if (!json) {
+			char *page = vd_page_not_found();
+
+			return reply(rq->conn, 404, "text/html; charset=utf-8",
+			    page, page != NULL ? strlen(page) : 0);
+		}
 		return send_text(rq->conn, 404, "application/json",
 		    "{\"error\":\"no such route\"}\n");
 	case VD_ROUTE_API:
@@ -443,6 +573,8 @@ route(struct vd_request *rq, bool json, bool head)
 		    &rq->inlen, &rq->res) != 0)
 			return answer(rq, true);
 		return start_verify(rq, 0) ? MHD_YES : answer(rq, true);
+	case VD_ROUTE_AUTH:
+		return auth_route(rq, head);
 	case VD_ROUTE_TAG:
 		if (head)
 			return neutral(rq, json, "HEAD verifies nothing: use "
@@ -450,7 +582,7 @@ route(struct vd_request *rq, bool json, bool head)
 		if (is_preview(rq->h, rq->conn))
 			return neutral(rq, json, "link previews are not "
 			    "checked: open the link from the tag");
-		return tag_route(rq, json, q, plen, qlen);
+		return tag_route(rq, json, rq->uri, q, plen, qlen);
 	default:
 		return send_text(rq->conn, 503, "application/json",
 		    "{\"error\":\"out of memory\"}\n");
@@ -758,6 +890,8 @@ vd_http_start(vd_http_t **hp, const struct vd_http_opts *o, vd_tags_t *tags,
 	h->tags = tags;
 	h->batch = batch;
 	h->replay_uid = o->replay_uid;
+	h->redirects = o->redirects;
+	h->nredirects = o->nredirects;
 	atomic_init(&h->next_id, ((uint64_t)time(NULL) << 24) ^
 	    ((uint64_t)getpid() << 8));
 	if (pthread_key_create(&h->key, free_verifier) != 0) {

@@ -3,6 +3,9 @@
  * The landing page for the phone that tapped: one verdict in large type,
  * the UID partly masked, the counter and the time. Plain HTML and inline
  * CSS, no JavaScript, no external resources; fits a 360 px screen.
+ * Only words meant for the customer reach it: the reasons, file names and
+ * database errors of the JSON answer stay there and in the log; a 503
+ * shows its request id, for the customer to quote.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,11 @@ look_of(int verdict)
 		return (struct look){ "Tag disabled", "This tag is genuine, but "
 		    "it was disabled by its owner (reported lost or stolen), so "
 		    "its taps are no longer accepted.", "#6b3fa0" };
+	case VD_MALFORMED:
+		/* Mostly a link cut short by a reader or a chat app. */
+		return (struct look){ "This link is damaged", "Part of this "
+		    "link is missing or was changed on the way, so it cannot "
+		    "be checked. Tap the tag again.", "#8a5a00" };
 	case VD_KEY_UNAVAILABLE:
 	case VD_STORE_ERROR:
 		return (struct look){ "Cannot check now", "The service cannot "
@@ -84,13 +92,16 @@ details(const struct vd_result *r, char *out, size_t cap)
 	    (unsigned long)r->ctr, when);
 }
 
-char *
-vd_page(const struct vd_result *r)
+/* The page's frame around a title, a line and the details. */
+static char *
+frame(const char *title, const char *color, const char *line,
+    const char *det, const char *foot)
 {
 	static const char fmt[] =
 	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,"
-	    "initial-scale=1\"><title>%s</title><style>"
+	    "initial-scale=1\"><meta name=\"robots\" content=\"noindex\">"
+	    "<title>%s</title><style>"
 	    "body{margin:0;font-family:system-ui,sans-serif;background:#f4f4f4;"
 	    "color:#222}main{max-width:28rem;margin:0 auto;padding:1.5rem}"
 	    "h1{font-size:2.4rem;margin:0 0 .5rem;color:%s}"
@@ -101,23 +112,38 @@ vd_page(const struct vd_result *r)
 	    "dt{color:#666}dd{margin:0;font-family:ui-monospace,monospace}"
 	    "small{color:#666}</style></head><body><main><div class=\"card\">"
 	    "<h1 id=\"verdict\">%s</h1><p>%s</p><dl>%s</dl>"
-	    "<small>verdict: %s%s%s</small></div></main></body></html>\n";
-	struct look	 l = look_of(r->verdict);
-	char		 det[512], why[VD_REASON_MAX];
-	char		*s;
-	int		 n;
+	    "<small>%s</small></div></main></body></html>\n";
+	char	*s;
+	int	 n;
 
-	details(r, det, sizeof(det));
-	vd_reason_text(r->reason, why, sizeof(why));
-	safe_text(why, why, sizeof(why));
-	n = snprintf(NULL, 0, fmt, l.title, l.color, l.color, l.title, l.line,
-	    det, vd_verdict_name(r->verdict), why[0] ? " &middot; " : "", why);
+	n = snprintf(NULL, 0, fmt, title, color, color, title, line, det, foot);
 	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
 		return NULL;
-	snprintf(s, (size_t)n + 1, fmt, l.title, l.color, l.color, l.title,
-	    l.line, det, vd_verdict_name(r->verdict), why[0] ? " &middot; " : "",
-	    why);
+	snprintf(s, (size_t)n + 1, fmt, title, color, color, title, line, det,
+	    foot);
 	return s;
+}
+
+char *
+vd_page(const struct vd_result *r)
+{
+	struct look	 l = look_of(r->verdict);
+	char		 det[512], foot[64] = "", id[sizeof(r->request_id)];
+
+	details(r, det, sizeof(det));
+	if (r->request_id[0] != '\0') {
+		safe_text(r->request_id, id, sizeof(id));
+		snprintf(foot, sizeof(foot), "Reference: %s", id);
+	}
+	return frame(l.title, l.color, l.line, det, foot);
+}
+
+/* A path that is no tag's link: a page, not the API's JSON. */
+char *
+vd_page_not_found(void)
+{
+	return frame("Page not found", "#555555", "This address is not a "
+	    "tag's link. To check a tag, tap it with your phone.", "", "");
 }
 
 /* HEAD or a link preview: the page of a tap that was not checked. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Routes: the templates' own paths (/tag?picc=...&cmac=...), the API
- * (/api/verify?url=<the tapped URL, percent-encoded>), /healthz and
- * /metrics. Only what is decided from the request line lives here; the
+ * (/api/verify?url=<the tapped URL, percent-encoded>), /auth (the URL in
+ * X-Original-URI, for nginx auth_request), /healthz and /metrics. Only what is decided from the request line lives here; the
  * MHD mechanics are in http.c.
  */
 #include <stdio.h>
@@ -17,10 +17,14 @@ vd_route_find(vd_verifier_t *v, const char *path, size_t len)
 {
 	if (len == 8 && memcmp(path, "/healthz", 8) == 0)
 		return VD_ROUTE_HEALTH;
+	if (len == 7 && memcmp(path, "/readyz", 7) == 0)
+		return VD_ROUTE_READY;
 	if (len == 8 && memcmp(path, "/metrics", 8) == 0)
 		return VD_ROUTE_METRICS;
 	if (len == 11 && memcmp(path, "/api/verify", 11) == 0)
 		return VD_ROUTE_API;
+	if (len == 5 && memcmp(path, "/auth", 5) == 0)
+		return VD_ROUTE_AUTH;
 	if (vd_verify_serves(v, path, len))
 		return VD_ROUTE_TAG;
 	return VD_ROUTE_NONE;

@@ -10,9 +10,11 @@
 enum vd_route {
 	VD_ROUTE_NONE = 0,
 	VD_ROUTE_HEALTH,
+	VD_ROUTE_READY,
 	VD_ROUTE_METRICS,
 	VD_ROUTE_API,
 	VD_ROUTE_TAG,
+	VD_ROUTE_AUTH,		/* nginx auth_request: X-Original-URI */
 };
 
 /* The route of path (len bytes, no query). */

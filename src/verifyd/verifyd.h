@@ -47,6 +47,19 @@ enum vd_verdict {
 const char *vd_verdict_name(int verdict);
 unsigned vd_verdict_status(int verdict);
 
+/*
+ * A route's signed redirect ("[route PATH]" in the config file; redirect.c).
+ * The secret is read at start-up and wiped by vd_config_free().
+ */
+struct vd_redirect {
+	char		*path;
+	char		*url;			/* https://, no query */
+	char		*secret_file;
+	bool		 uid_always;		/* UID also when not valid */
+	uint8_t		 secret[256];
+	size_t		 secret_len;
+};
+
 /* config.c */
 struct vd_config {
 	char		 listen_host[64];
@@ -73,6 +86,9 @@ struct vd_config {
 	bool		 per_tag_meta;		/* walk every tag for its
 						   meta-read key */
 	bool		 require_lrp;		/* only tags in LRP mode verify */
+	struct vd_redirect redirects[VD_LIST_MAX];
+	size_t		 nredirects;
+	int		 section;		/* redirects[] being read; -1 */
 };
 
 /*
@@ -222,6 +238,8 @@ int vd_batch_reload(vd_batch_t *b, char *err, size_t errlen);
  * done() runs on the caller's thread.
  */
 void vd_batch_cancel(vd_batch_t *b, const char *why);
+/* False from a failed commit until a commit or an idle probe succeeds. */
+bool vd_batch_ready(vd_batch_t *b);
 /* Queue one and wait for it (tests, fuzzing). */
 void vd_batch_run(vd_batch_t *b, struct vd_advance *a);
 
@@ -274,8 +292,18 @@ char *vd_json_neutral(const char *why, int64_t t);
  */
 void vd_reason_text(const char *reason, char *out, size_t cap);
 
+/*
+ * redirect.c: check r's URL and read its secret at start-up (0, or -1 with
+ * a sentence in err); the Location of res's 303 (malloc'd) or NULL.
+ */
+int vd_redirect_load(struct vd_redirect *r, char *err, size_t errlen);
+char *vd_redirect_location(const struct vd_redirect *r,
+    const struct vd_result *res, bool replay_uid, const char *label);
+
 /* page.c: the landing page as HTML (malloc'd) or NULL */
 char *vd_page(const struct vd_result *r);
+/* The page of a path that no route serves (404). */
+char *vd_page_not_found(void);
 /* The page for a HEAD or a link preview: nothing verified. */
 char *vd_page_neutral(void);
 
@@ -294,6 +322,8 @@ struct vd_http_opts {
 	const char	*metrics_host;	/* NULL: no /metrics at all */
 	uint16_t	 metrics_port;
 	bool		 replay_uid;
+	const struct vd_redirect *redirects;	/* borrowed */
+	size_t		 nredirects;
 };
 
 int vd_http_start(vd_http_t **hp, const struct vd_http_opts *o,

@@ -124,4 +124,7 @@ na=$(m verifyd_commit_advances_total)
     [ "$na" -ge "$nv" ] && ok metrics_commits ||
     bad "metrics_commits: $nv valid, $nc commits, $na advances"
 expect no_route 404 'no such route' /nope
+CODE=$(curl -s --max-time 5 -o "$DIR/page" -w '%{http_code}' "$BASE/nope")
+[ "$CODE" = 404 ] && grep -q '>Page not found<' "$DIR/page" &&
+    ok no_route_page_for_a_browser || bad "no route page: $CODE $(cat "$DIR/page")"
 finish

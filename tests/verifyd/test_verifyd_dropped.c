@@ -90,7 +90,7 @@ static size_t
 round_of(size_t n)
 {
 	struct vd_http_opts	 o = { "127.0.0.1", 0, 1, false, 1000, 0, 10,
-	    NULL, NULL, 0, false };
+	    NULL, NULL, 0, false, NULL, 0 };
 	char			 err[256];
 	char			 req[64 + ARGS];
 	vd_http_t		*h = NULL;

@@ -140,8 +140,13 @@ json_and_page(void)
 	    "\"<b>?\\\"\"") != NULL);
 	free(s);
 	s = vd_page(&r);
-	CHECK(s != NULL && strstr(s, ">Not genuine<") != NULL);
+	CHECK(s != NULL && strstr(s, ">This link is damaged<") != NULL);
 	CHECK(s != NULL && strstr(s, "<b>") == NULL);
+	CHECK(s != NULL && strstr(s, "picc") == NULL);	/* no reason, field */
+	free(s);
+	r.verdict = VD_BAD_MAC;
+	s = vd_page(&r);
+	CHECK(s != NULL && strstr(s, ">Not genuine<") != NULL);
 	free(s);
 }
 

@@ -25,7 +25,9 @@ static const char usage[] =
 "           [--preview-agents LIST] [--metrics-listen ADDR:PORT|off]\n"
 "           [--replay-uid yes|no] [--reuse-port] [--require-lrp yes|no]\n"
 "       ntag424-verifyd --version\n"
-"  --config FILE      read \"key = value\" lines (same keys as the flags)\n"
+"  --config FILE      read \"key = value\" lines (same keys as the flags) and\n"
+"                     [route PATH] sections (redirect, redirect-secret-file,\n"
+"                     redirect-uid: see ntag424-verifyd(8))\n"
 "  --listen ADDR:PORT where to listen (default 127.0.0.1:8424; port 0: any)\n"
 "  --db DB            keystore: SQLite path or postgresql:// URI\n"
 "  --kek-file FILE    the keystore's key-encryption key (mode 0600)\n"
@@ -156,13 +158,13 @@ reload(vd_tags_t *tags, vd_batch_t *batch, const struct vd_config *c)
 
 /* Serve until SIGTERM or SIGINT; SIGHUP reloads. */
 static int
-serve(const struct vd_config *c, const char *port_file)
+serve(struct vd_config *c, const char *port_file)
 {
 	struct vd_http_opts	 ho = { c->listen_host, c->listen_port,
 	    c->threads, c->reuse_port, c->max_connections,
 	    c->max_connections_ip, c->header_timeout, c->preview_agents,
 	    c->metrics_host[0] != '\0' ? c->metrics_host : NULL,
-	    c->metrics_port, c->replay_uid };
+	    c->metrics_port, c->replay_uid, c->redirects, c->nredirects };
 	vd_tags_t		*tags = NULL;
 	vd_batch_t		*batch = NULL;
 	vd_http_t		*http = NULL;
@@ -176,6 +178,11 @@ serve(const struct vd_config *c, const char *port_file)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);	/* threads inherit it */
 	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < c->nredirects; i++)
+		if (vd_redirect_load(&c->redirects[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "ntag424-verifyd: %s\n", err);
+			return 1;
+		}
 	if (vd_tags_open(&tags, c, err, sizeof(err)) != NTAG424_OK ||
 	    vd_batch_start(&batch, c, err, sizeof(err)) != NTAG424_OK ||
 	    vd_http_start(&http, &ho, tags, batch, err, sizeof(err)) !=
