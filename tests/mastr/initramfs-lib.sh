@@ -45,7 +45,6 @@ write_conf() {
 		echo "MASTR_TCTI=device:/dev/tpm0"
 		echo "MASTR_GOLDEN=$2"
 		echo "MASTR_KEY=/run/mastr/session.key"
-		echo "MASTR_TIMEOUT_MS=5000"
 		[ $# -lt 3 ] || echo "$3"
 	} > "$1"
 }
