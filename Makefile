@@ -3,14 +3,17 @@
 #   make check   install what is missing, build, run every test (normal build,
 #                ASan+UBSan build, and each libFuzzer harness for a short run)
 #   make bench   the benchmarks in bench/
+#   make deb     the Debian packages, in build-deb/
+#   make install the programs, man pages, headers and libraries (DESTDIR=...)
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+DEB_BUILD  ?= build-deb
 JOBS       ?= $(shell nproc)
 CTEST      = ctest --output-on-failure -j$(JOBS)
 
-.PHONY: all deps build check check-normal check-asan check-fuzz demo bench clean
+.PHONY: all deps build install deb check check-normal check-asan check-fuzz demo bench clean
 
 all: build
 
@@ -20,6 +23,14 @@ deps:
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD) -j$(JOBS)
+
+# DESTDIR=... stages the install (packaging); PREFIX is CMake's prefix.
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
+
+# The Debian packages (debian/), built in a copy under $(DEB_BUILD).
+deb: deps
+	JOBS=$(JOBS) ./scripts/build-deb $(CURDIR)/$(DEB_BUILD)
 
 check: check-normal check-asan check-fuzz
 

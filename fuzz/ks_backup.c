@@ -19,7 +19,7 @@
 
 #include <openssl/evp.h>
 
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424/err.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "vd_keystore.h"
 
 const uint8_t fuzz_vd_uid[7] = { 0x04, 0xDE, 0x5F, 0x1E, 0xAC, 0xC0, 0x40 };

@@ -26,7 +26,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "verifyd/verifyd.h"
 #include "vd_keystore.h"
 

@@ -14,7 +14,7 @@
 
 #include "emu/emu.h"
 #include "emu/emu_io.h"
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424.h"
 #include "ntag424/provision.h"
 #include "provision/ksprov.h"

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 
 #define NTAG424_KS_TEXT_MAX	(16u << 20)	/* largest file read */
 

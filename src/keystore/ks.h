@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "keystore/db.h"
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 
 #define UID_HEX_LEN	(2 * NTAG424_KS_UID_LEN)
 

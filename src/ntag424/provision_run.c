@@ -333,8 +333,11 @@ factory_auth(struct run *r)
 {
 	int rc;
 
-	if ((rc = ntag424_auth_ev2_first(r->dev, 0, zero_key)) == NTAG424_OK)
+	/* Either suite: a factory tag may have been switched to LRP. */
+	if ((rc = ntag424_auth_first(r->dev, 0, zero_key)) == NTAG424_OK) {
+		r->rep->lrp = ntag424_auth_is_lrp(r->dev) == 1;
 		return NTAG424_OK;
+	}
 	if (rc == 0x91AD)
 		return run_fail(r, "authenticate", rc, "the tag delays "
 		    "authentication with key 0 after failed attempts");

@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424/provision.h"
 
 struct ksprov {

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424.h"
 
 #define VD_LIST_MAX		16	/* templates, cohorts */

@@ -14,7 +14,7 @@
 
 #include "common/hex.h"
 #include "common/prim.h"
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424/err.h"
 
 static int

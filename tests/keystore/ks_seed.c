@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424/err.h"
 
 static const uint8_t uid[7] = { 0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66 };

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "../test.h"
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "verifyd/verifyd.h"
 
 #define ARGS		400	/* "&" separators: beyond MHD's pool */

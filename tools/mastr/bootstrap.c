@@ -10,6 +10,7 @@
 #include "mastr/err.h"
 #include "mastr/handoff.h"
 #include "gate.h"
+#include "../version.h"
 
 enum { EXIT_BOOT = 0, EXIT_HALT = 1, EXIT_USAGE = 2 };
 
@@ -19,7 +20,8 @@ usage(FILE *f)
 	fprintf(f,
 "usage: mastr-bootstrap --port TTY [--golden-file FILE] [--tcti STRING]\n"
 "       [--key-handle H] [--nv-index I] [--key-file FILE] [--debug]\n"
-"       [--timeout-ms N]\n");
+"       [--timeout-ms N]\n"
+"       mastr-bootstrap --version\n");
 }
 
 static int
@@ -69,6 +71,8 @@ main(int argc, char **argv)
 	struct gate	g;
 	int		r;
 
+	if (tool_version(argc, argv, "mastr-bootstrap"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("mastr-bootstrap: cannot make the process non-dumpable");
 		return 1;

@@ -15,6 +15,7 @@
 #include "mastr/handoff.h"
 #include "gate.h"
 #include "opt.h"
+#include "../version.h"
 
 extern char **environ;
 
@@ -34,7 +35,8 @@ usage(FILE *f)
 "usage: mastr-heartbeat --port TTY [--golden-file FILE] [--tcti STRING]\n"
 "       [--key-handle H] [--nv-index I] [--key-file FILE] [--debug]\n"
 "       [--interval-ms N] [--max-missed N] [--emergency-cmd CMD]\n"
-"       [--timeout-ms N]\n");
+"       [--timeout-ms N]\n"
+"       mastr-heartbeat --version\n");
 }
 
 /* Run the emergency command through /bin/sh; the host is not trusted now. */
@@ -149,6 +151,8 @@ main(int argc, char **argv)
 	uint8_t		key[MASTR_KEY_LEN];
 	int		r, rc = EXIT_EMERGENCY;
 
+	if (tool_version(argc, argv, "mastr-heartbeat"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("mastr-heartbeat: cannot make the process non-dumpable");
 		return 1;

@@ -12,6 +12,7 @@
 #include "mastr/err.h"
 #include "mastr/tpm.h"
 #include "opt.h"
+#include "../version.h"
 
 enum {
 	EXIT_INCOMPLETE = 1,	/* --verify: not (yet) provisioned */
@@ -50,7 +51,8 @@ usage(FILE *f)
 "  --show-token-pubkey      print the stored token public key\n"
 "  --verify                 check that provisioning is complete\n"
 "  --golden-hash [FILE]     print SHA-256 of FILE (/boot/vmlinuz)\n"
-"  --help\n", prog);
+"  --help\n"
+"  --version                print the version and exit\n", prog);
 }
 
 static int
@@ -322,6 +324,8 @@ main(int argc, char **argv)
 	uint8_t		 pub[MASTR_PUB_LEN];
 	int		 rc;
 
+	if (tool_version(argc, argv, "mastr-provision"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("mastr-provision: cannot make the process non-dumpable");
 		return 1;

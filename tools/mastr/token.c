@@ -18,6 +18,7 @@
 #include "mastr/err.h"
 #include "mastr/token.h"
 #include "opt.h"
+#include "../version.h"
 
 #define EXIT_USAGE	2
 #define EXIT_FAIL	1
@@ -48,9 +49,10 @@ usage(FILE *f)
 "       [--session-timeout-ms N] [--halt-period-ms N] [--fault NAME]...\n"
 "       %s --state DIR --show-pubkey | --reset |\n"
 "       [--set-host-pubkey HEX] [--set-golden-hash HEX]\n"
+"       %s --version\n"
 "faults: bad-sig wrong-key gcm-tag checksum bad-escape oversize debug-msg\n"
 "        error nack drop-ping drop-boot-ok drop-hb-ack encrypted-start\n"
-"SIGUSR1 starts a re-attestation; SIGTERM stops.\n", prog, prog);
+"SIGUSR1 starts a re-attestation; SIGTERM stops.\n", prog, prog, prog);
 }
 
 static void
@@ -319,6 +321,8 @@ main(int argc, char **argv)
 	struct args	a = { .fd = -1 };
 	int		r;
 
+	if (tool_version(argc, argv, "mastr-token"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("mastr-token: cannot make the process non-dumpable");
 		return 1;

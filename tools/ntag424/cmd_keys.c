@@ -10,7 +10,7 @@
 #include "cmd.h"
 #include "common/hex.h"
 #include "common/prim.h"
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424/err.h"
 
 struct keys_opts {

@@ -14,7 +14,7 @@
 #include "cmd.h"
 #include "common/hex.h"
 #include "common/prim.h"
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424/err.h"
 
 #define WIPE_JSON_MAX	256

@@ -13,7 +13,7 @@
 #include "common/hex.h"
 #include "common/prim.h"
 #include "common/secret.h"
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424.h"
 #include "ntag424/provision.h"
 

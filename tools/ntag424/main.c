@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "common/harden.h"
 #include "ntag424/pcsc.h"
+#include "../version.h"
 
 static const struct subcommand commands[] = {
 	{ "list-readers", "list the PC/SC readers", cmd_list_readers },
@@ -33,7 +34,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: ntag424 [--transmit-timeout MS] COMMAND "
-	    "[options]\n\ncommands:\n");
+	    "[options]\n       ntag424 --version\n\ncommands:\n");
 	for (const struct subcommand *c = commands; c->name != NULL; c++)
 		fprintf(f, "  %-14s %s\n", c->name, c->summary);
 	fprintf(f, "\n--transmit-timeout MS: give up on a tag or reader that "
@@ -69,6 +70,8 @@ main(int argc, char **argv)
 {
 	int n;
 
+	if (tool_version(argc, argv, "ntag424"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("ntag424: cannot make the process non-dumpable");
 		return 1;

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "keystore/keystore.h"
+#include "ntag424/keystore.h"
 #include "ntag424.h"
 #include "ntag424/provision.h"
 #include "provision/ksprov.h"

@@ -12,6 +12,7 @@
 #include "common/harden.h"
 #include "common/log.h"
 #include "verifyd/verifyd.h"
+#include "../version.h"
 
 static const char usage[] =
 "usage: ntag424-verifyd [--config FILE] [--listen ADDR:PORT] [--db DB]\n"
@@ -22,6 +23,7 @@ static const char usage[] =
 "           [--max-connections-per-ip N] [--header-timeout S]\n"
 "           [--preview-agents LIST] [--metrics-listen ADDR:PORT|off]\n"
 "           [--replay-uid yes|no] [--reuse-port] [--require-lrp yes|no]\n"
+"       ntag424-verifyd --version\n"
 "  --config FILE      read \"key = value\" lines (same keys as the flags)\n"
 "  --listen ADDR:PORT where to listen (default 127.0.0.1:8424; port 0: any)\n"
 "  --db DB            keystore: SQLite path or postgresql:// URI\n"
@@ -205,6 +207,8 @@ main(int argc, char **argv)
 	const char		*port_file = NULL;
 	int			 rc;
 
+	if (tool_version(argc, argv, "ntag424-verifyd"))
+		return 0;
 	if (harden_process() != 0) {
 		perror("ntag424-verifyd: cannot make the process non-dumpable");
 		return 1;
