@@ -46,6 +46,12 @@ refuse() {
 
 refuse conf_missing "mastr: cannot read $T/none.conf; no image built" \
     "$T/none.conf"
+# Not opted in (no configuration directory): an image without the gate.
+rm -f "$T/plain2.img"
+check not_opted_in_builds build_image "$T/no-such-dir/mastr.conf" "$T/plain2.img"
+check not_opted_in_says contains "$T/mk.err" "no boot gate in this image"
+check not_opted_in_no_gate sh -c \
+    "! lsinitramfs '$T/plain2.img' | grep -q mastr-bootstrap"
 printf 'MASTR_PORT=/dev/ttyS1\n' > "$T/c"
 refuse conf_incomplete "MASTR_TCTI must be" "$T/c"
 write_conf "$T/c" "$T/golden" "MASTR_SPEED=fast"
