@@ -79,8 +79,8 @@ tag_generation(void)
 static void
 setup(void)
 {
-	struct vd_http_opts	 ho = { "127.0.0.1", 0, 2, false, 1000, 0, 10,
-	    NULL, NULL, 0, false };
+	struct vd_http_opts	 ho = { .host = "127.0.0.1", .threads = 2,
+	    .max_conns = 1000, .header_timeout = 10 };
 	struct ntag424_ks_opts	 o = { ks.db, ks.kek, 0, 0 };
 	struct vd_config	 c;
 	char			 err[512] = "";

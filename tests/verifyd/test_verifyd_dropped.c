@@ -89,8 +89,8 @@ health(uint16_t port)
 static size_t
 round_of(size_t n)
 {
-	struct vd_http_opts	 o = { "127.0.0.1", 0, 1, false, 1000, 0, 10,
-	    NULL, NULL, 0, false, NULL, 0 };
+	struct vd_http_opts	 o = { .host = "127.0.0.1", .threads = 1,
+	    .max_conns = 1000, .header_timeout = 10 };
 	char			 err[256];
 	char			 req[64 + ARGS];
 	vd_http_t		*h = NULL;
