@@ -17,6 +17,7 @@
  * at stage BOOT_OK; when it stays shut, no key is left in the result; a
  * re-attestation passes only with a key the token derived.
  */
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -241,7 +242,7 @@ runtime(mastr_chan_t *ch, const mastr_host_cfg_t *cfg,
 		if (getenv("FUZZ_MASTR_DEBUG") != NULL)
 			fprintf(stderr, "reattest: %s\n", mastr_errname(r));
 		if (r != MASTR_OK) {
-			if (memcmp(res.key, zero, sizeof(zero)) != 0)
+			if (CRYPTO_memcmp(res.key, zero, sizeof(zero)) != 0)
 				abort();
 			break;
 		}
@@ -257,7 +258,7 @@ static int
 known_key(const struct token *t, const uint8_t key[MASTR_KEY_LEN])
 {
 	for (size_t i = 0; i < t->nrekeys; i++)
-		if (memcmp(t->rekeys[i], key, MASTR_KEY_LEN) == 0)
+		if (CRYPTO_memcmp(t->rekeys[i], key, MASTR_KEY_LEN) == 0)
 			return 1;
 	return 0;
 }
@@ -310,12 +311,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "host: %s at stage %d\n", mastr_errname(r),
 		    (int)res.stage);
 	if (r == MASTR_OK && (!t.good_share || res.stage != MASTR_STAGE_BOOT_OK ||
-	    memcmp(res.key, t.key, sizeof(t.key)) != 0)) {
+	    CRYPTO_memcmp(res.key, t.key, sizeof(t.key)) != 0)) {
 		fprintf(stderr, "the gate opened for a token that is not the "
 		    "paired one\n");
 		abort();
 	}
-	if (r != MASTR_OK && memcmp(res.key, zero, sizeof(zero)) != 0)
+	if (r != MASTR_OK && CRYPTO_memcmp(res.key, zero, sizeof(zero)) != 0)
 		abort();
 	mastr_host_result_wipe(&res);
 	mastr_chan_free(&ch);

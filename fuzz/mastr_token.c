@@ -13,6 +13,7 @@
  *   - RUNTIME is entered only from BOOT_OK; HALT is never left;
  *   - an unprovisioned token never changes state and never says a word.
  */
+#include <openssl/crypto.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,7 +210,7 @@ send_attest(struct run *r, const uint8_t hash[MASTR_HASH_LEN])
 	if (mastr_eckey_sign(host_key, signed_part, sizeof(signed_part),
 	    resp + MASTR_HASH_LEN) != MASTR_OK)
 		abort();
-	if (memcmp(hash, golden, MASTR_HASH_LEN) == 0)
+	if (CRYPTO_memcmp(hash, golden, MASTR_HASH_LEN) == 0)
 		r->genuine = 1;
 	(void)mastr_chan_send(r->host, MASTR_H2T_INTEGRITY_RESPONSE, resp,
 	    sizeof(resp));
@@ -226,7 +227,7 @@ send_raw(struct run *r)
 
 	n = take_n(r, payload, n);
 	if (type == MASTR_H2T_INTEGRITY_RESPONSE && n == MASTR_ATTEST_LEN &&
-	    memcmp(payload, golden, MASTR_HASH_LEN) == 0) {
+	    CRYPTO_memcmp(payload, golden, MASTR_HASH_LEN) == 0) {
 		memcpy(signed_part, payload, MASTR_HASH_LEN);
 		memcpy(signed_part + MASTR_HASH_LEN, r->nonce, MASTR_NONCE_LEN);
 		if (mastr_ecdsa_verify(host_pub, signed_part,

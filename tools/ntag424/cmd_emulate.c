@@ -95,6 +95,58 @@ parse_failures(const char *s, struct emulate_opts *o)
 	return 0;
 }
 
+/* Tearing, tracing, failed authentications, GetVersion, a silent card. */
+static int
+parse_hook(int c, const char *arg, struct emulate_opts *o)
+{
+	unsigned long v = 0;
+
+	switch (c) {
+	case 't':
+		if (parse_ul(arg, 1000000000ul, &o->tear_at) < 0)
+			return -1;
+		return 0;
+	case 'w':
+		if (strcmp(arg, "before") == 0)
+			o->tear_when = EMU_TEAR_BEFORE;
+		else if (strcmp(arg, "after") == 0)
+			o->tear_when = EMU_TEAR_AFTER;
+		else
+			return -1;
+		return 0;
+	case 'l':
+		o->log = 1;
+		return 0;
+	case 'd':
+		if (parse_ul(arg, 0xFF, &o->delay_after) < 0)
+			return -1;
+		return 0;
+	case 'f':
+		if (parse_failures(arg, o) < 0)
+			return -1;
+		return 0;
+	case 'T':
+		if (strcmp(arg, "02") != 0 &&
+		    strcmp(arg, "08") != 0)
+			return -1;
+		o->hw_subtype = arg[1] - '0';
+		return 0;
+	case 'm':
+		if (strcmp(arg, "0") == 0)
+			v = 0;
+		else if (parse_ul(arg, 0xFF, &v) < 0)
+			return -1;
+		o->sw_minor = (int)v;
+		return 0;
+	case 'S':
+		if (parse_ul(arg, 1000000000ul, &o->vpcd.swallow_at) < 0)
+			return -1;
+		return 0;
+	default:
+			return -1;
+	}
+}
+
 static int
 parse_opts(int argc, char **argv, struct emulate_opts *o)
 {
@@ -133,51 +185,12 @@ parse_opts(int argc, char **argv, struct emulate_opts *o)
 		case 'u':
 			o->uid_hex = optarg;
 			break;
-		case 't':
-			if (parse_ul(optarg, 1000000000ul, &o->tear_at) < 0)
-				return -1;
-			break;
-		case 'w':
-			if (strcmp(optarg, "before") == 0)
-				o->tear_when = EMU_TEAR_BEFORE;
-			else if (strcmp(optarg, "after") == 0)
-				o->tear_when = EMU_TEAR_AFTER;
-			else
-				return -1;
-			break;
-		case 'l':
-			o->log = 1;
-			break;
-		case 'd':
-			if (parse_ul(optarg, 0xFF, &o->delay_after) < 0)
-				return -1;
-			break;
-		case 'f':
-			if (parse_failures(optarg, o) < 0)
-				return -1;
-			break;
-		case 'T':
-			if (strcmp(optarg, "02") != 0 &&
-			    strcmp(optarg, "08") != 0)
-				return -1;
-			o->hw_subtype = optarg[1] - '0';
-			break;
-		case 'm':
-			if (strcmp(optarg, "0") == 0)
-				v = 0;
-			else if (parse_ul(optarg, 0xFF, &v) < 0)
-				return -1;
-			o->sw_minor = (int)v;
-			break;
-		case 'S':
-			if (parse_ul(optarg, 1000000000ul, &o->vpcd.swallow_at) < 0)
-				return -1;
-			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
 		default:
-			return -1;
+			if (parse_hook(c, optarg, o) < 0)
+				return -1;
 		}
 	}
 	if (optind != argc || o->vpcd.state_path == NULL || o->vpcd.port == 0 ||
